@@ -1,0 +1,33 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_HOME := $(CURDIR)/.prefect
+export HF_HUB_OFFLINE := 1
+
+.PHONY: setup demo test eval clean
+
+setup: $(VENV)/.installed
+
+# torch first, pinned to the CPU build on local disk, so pip never pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	@if $(BIN)/pip list 2>/dev/null | grep -qi '^nvidia'; then echo "error: a CUDA build of torch crept in" >&2; exit 1; fi
+	touch $@
+
+demo: setup
+	$(BIN)/storydiff demo
+
+test: setup
+	$(BIN)/pytest -q
+
+eval: setup
+	STORYDIFF_EVAL=1 $(BIN)/pytest -q -m evaluation -s
+
+clean:
+	rm -rf $(VENV) .prefect data/storydiff.duckdb data/reports .pytest_cache

@@ -1,0 +1,157 @@
+"""compare_story / compare_stories: story file in, DuckDB rows and an HTML report out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from storydiff import report
+from storydiff.align import Alignment, align_story
+from storydiff.classify import ConflictDetector, RuleDetector
+from storydiff.embed import embed_texts, load_embedder, text_hash
+from storydiff.errors import ExtractError, FetchError, NothingToCompareError, TransientFetchError
+from storydiff.extract import extract_article
+from storydiff.fetch import Page, fetch_page
+from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
+from storydiff.segment import split_sentences
+from storydiff.settings import Settings
+from storydiff.store import Store
+from storydiff.story import ArticleRef, load_story
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    story_id: str
+    articles: int
+    failed: int
+    claims: dict[str, int]  # status -> count
+    report_path: str
+
+
+def _is_transient(task, task_run, state) -> bool:
+    return isinstance(state.result(raise_on_failure=False), TransientFetchError)
+
+
+@task(name="fetch", cache_policy=NO_CACHE, retry_condition_fn=_is_transient)
+def fetch_task(ref: ArticleRef, settings: Settings) -> Page:
+    return fetch_page(ref.location, settings.fetch)
+
+
+@task(name="extract-and-segment", cache_policy=NO_CACHE)
+def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
+    extracted = extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
+    outcome.extracted = extracted
+    outcome.sentences = split_sentences(
+        extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars
+    )
+    if not outcome.sentences:
+        outcome.status = "no sentences left after removing boilerplate"
+    return outcome
+
+
+@task(name="embed", cache_policy=NO_CACHE)
+def embed_task(texts: list[str], settings: Settings, store: Store) -> np.ndarray:
+    embedder = load_embedder(settings.model, settings.embed_batch_size)
+    cached = store.cached_embeddings(embedder.name, (text_hash(t) for t in texts))
+    vectors, fresh = embed_texts(texts, embedder, cached)
+    store.save_embeddings(embedder.name, fresh)
+    return vectors
+
+
+@task(name="align", cache_policy=NO_CACHE)
+def align_task(result_rows, vectors, n_articles: int, detector: ConflictDetector, settings: Settings) -> Alignment:
+    article_of = [article.article_no for article, _ in result_rows]
+    texts = [sentence.text for _, sentence in result_rows]
+    return align_story(vectors, article_of, texts, n_articles, detector, settings.align)
+
+
+@flow(name="compare-story", task_runner=ThreadPoolTaskRunner(max_workers=4), validate_parameters=False)
+def compare_story(story_file: str, settings: Settings | None = None) -> StorySummary:
+    """Fetch, extract, segment, embed, align and classify one story; store it; write its report."""
+    settings = settings or Settings()
+    story = load_story(story_file)
+    with Store.open(settings.db_path) as store:
+        outcomes = _fetch_all(story.articles, settings, store)
+        for outcome in outcomes:
+            if outcome.ok:
+                try:
+                    extract_task(outcome, settings)
+                except ExtractError as exc:
+                    outcome.status = exc.reason
+        usable = [o for o in outcomes if o.ok]
+        if not usable:
+            reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
+            raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
+        rows = sentence_rows(outcomes)
+        vectors = embed_task([s.text for _, s in rows], settings, store)
+        alignment = align_task(rows, vectors, len(outcomes), RuleDetector(), settings)
+        store.replace_story(StoryResult(story, outcomes, alignment))
+        report_path = report.write_html(store, story.id, settings.report_dir)
+        claims = store.frame("claims_of_story", [story.id])
+    counts = claims.group_by("status").len().rows() if claims.height else []
+    return StorySummary(
+        story_id=story.id,
+        articles=len(outcomes),
+        failed=sum(1 for o in outcomes if not o.ok),
+        claims={status: n for status, n in sorted(counts)},
+        report_path=str(report_path),
+    )
+
+
+def _fetch_all(refs, settings: Settings, store: Store) -> list[ArticleOutcome]:
+    outcomes = [ArticleOutcome(article_no=i, ref=ref) for i, ref in enumerate(refs)]
+    to_fetch = []
+    for outcome in outcomes:
+        cached = None if settings.fetch.refetch else store.latest_page(outcome.ref.location)
+        if cached is not None:
+            outcome.page = cached
+        else:
+            to_fetch.append(outcome)
+    fetcher = fetch_task.with_options(
+        retries=settings.fetch.retries, retry_delay_seconds=settings.fetch.retry_delay_s
+    )
+    futures = [(o, fetcher.submit(o.ref, settings)) for o in to_fetch]
+    for outcome, future in futures:
+        future.wait()
+        value = future.state.result(raise_on_failure=False)
+        if isinstance(value, Page):
+            outcome.page = value
+            store.save_page(value)  # kept even if a later stage fails
+        elif isinstance(value, FetchError):
+            outcome.status = value.reason
+        else:
+            outcome.status = f"fetch failed ({type(value).__name__})"
+    return outcomes
+
+
+@flow(name="compare-stories", validate_parameters=False)
+def compare_stories(story_files: list[str], settings: Settings | None = None) -> list[StorySummary | str]:
+    """Each story in turn; one story's failure is reported and does not stop the others."""
+    summaries: list[StorySummary | str] = []
+    for story_file in story_files:
+        state = compare_story(story_file, settings, return_state=True)
+        value = state.result(raise_on_failure=False)
+        summaries.append(value if isinstance(value, StorySummary) else f"{story_file}: {value}")
+    return summaries
+
+
+def build_deployment(story_files: list[str], cron: str, name: str, settings: Settings):
+    """A deployment of compare_stories on a cron schedule; story files are checked now, not at 3 a.m."""
+    files = [str(Path(f).resolve()) for f in story_files]
+    for story_file in files:
+        load_story(story_file)
+    settings = replace(settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve())
+    return compare_stories.to_deployment(
+        name=name, cron=cron, parameters={"story_files": files, "settings": _jsonable(asdict(settings))}
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    return str(value) if isinstance(value, Path) else value

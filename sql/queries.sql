@@ -1,0 +1,92 @@
+-- Queries the store runs, loaded by name. Every value is a bound parameter.
+
+-- name: save_page
+INSERT INTO pages (sha256, html, content_type) VALUES (?, ?, ?)
+ON CONFLICT DO NOTHING;
+
+-- name: record_fetch
+INSERT INTO fetches (url, final_url, sha256, fetched_at) VALUES (?, ?, ?, ?);
+
+-- name: latest_page
+SELECT f.url, f.final_url, p.content_type, p.html, p.sha256, f.fetched_at
+FROM fetches f JOIN pages p USING (sha256)
+WHERE f.url = ?
+ORDER BY f.fetched_at DESC
+LIMIT 1;
+
+-- name: cached_embeddings
+SELECT text_hash, vector FROM embeddings
+WHERE model = ? AND text_hash IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: save_embeddings
+INSERT INTO embeddings (model, text_hash, vector)
+SELECT ?, text_hash, vector FROM incoming_embeddings
+ON CONFLICT DO NOTHING;
+
+-- name: delete_story
+DELETE FROM stories WHERE story_id = ?;
+
+-- name: delete_story_articles
+DELETE FROM story_articles WHERE story_id = ?;
+
+-- name: delete_sentences
+DELETE FROM sentences WHERE story_id = ?;
+
+-- name: delete_sentence_matches
+DELETE FROM sentence_matches WHERE story_id = ?;
+
+-- name: delete_conflicts
+DELETE FROM conflicts WHERE story_id = ?;
+
+-- name: insert_story
+INSERT INTO stories (story_id, title, source_file, compared_at) VALUES (?, ?, ?, ?);
+
+-- name: insert_story_articles
+INSERT INTO story_articles BY NAME SELECT * FROM incoming_articles;
+
+-- name: insert_sentences
+INSERT INTO sentences BY NAME SELECT * FROM incoming_sentences;
+
+-- name: insert_sentence_matches
+INSERT INTO sentence_matches BY NAME SELECT * FROM incoming_matches;
+
+-- name: insert_conflicts
+INSERT INTO conflicts BY NAME SELECT * FROM incoming_conflicts;
+
+-- name: story_header
+SELECT story_id, title, source_file, compared_at FROM stories WHERE story_id = ?;
+
+-- name: story_articles
+SELECT article_no, outlet, url, status, error, title, author, published, site_name,
+       fetched_at, source_article_no, n_sentences
+FROM story_articles WHERE story_id = ? ORDER BY article_no;
+
+-- name: claims_of_story
+SELECT claim_id, status, n_outlets, outlets, text
+FROM story_claims WHERE story_id = ?
+ORDER BY CASE status WHEN 'contradicted' THEN 0 WHEN 'shared' THEN 1 ELSE 2 END,
+         n_outlets DESC, claim_id;
+
+-- name: sentences_of_story
+SELECT s.sentence_id, s.claim_id, s.article_no, s.position, s.text, c.status
+FROM sentences s
+JOIN story_claims c ON c.story_id = s.story_id AND c.claim_id = s.claim_id
+WHERE s.story_id = ?
+ORDER BY s.article_no, s.position;
+
+-- name: conflicts_of_story
+SELECT sa.claim_id, c.kind, c.score,
+       sa.article_no AS article_a, sa.text AS sentence_a, c.span_a_start, c.span_a_end,
+       sb.article_no AS article_b, sb.text AS sentence_b, c.span_b_start, c.span_b_end
+FROM conflicts c
+JOIN sentences sa ON sa.story_id = c.story_id AND sa.sentence_id = c.sentence_a
+JOIN sentences sb ON sb.story_id = c.story_id AND sb.sentence_id = c.sentence_b
+WHERE c.story_id = ?
+ORDER BY sa.claim_id, sa.article_no, sb.article_no;
+
+-- name: coverage_of_story
+SELECT outlet, sentences, shared, "unique", contradicted
+FROM outlet_coverage WHERE story_id = ? ORDER BY outlet;
+
+-- name: list_stories
+SELECT story_id, title, compared_at FROM stories ORDER BY story_id;

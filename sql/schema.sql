@@ -1,0 +1,142 @@
+-- storydiff schema. Tables hold what runs produce; the views at the end are the public
+-- contract users query (documented in README.md). Safe to run on every open.
+
+CREATE TABLE IF NOT EXISTS stories (
+    story_id     VARCHAR NOT NULL,
+    title        VARCHAR,
+    source_file  VARCHAR,
+    compared_at  TIMESTAMPTZ
+);
+
+-- Raw HTML by content hash: re-extraction never needs a refetch.
+CREATE TABLE IF NOT EXISTS pages (
+    sha256       VARCHAR PRIMARY KEY,
+    html         VARCHAR NOT NULL,
+    content_type VARCHAR
+);
+
+-- Every successful fetch of a URL (or file), newest last.
+CREATE TABLE IF NOT EXISTS fetches (
+    url          VARCHAR NOT NULL,
+    final_url    VARCHAR,
+    sha256       VARCHAR NOT NULL,
+    fetched_at   TIMESTAMPTZ NOT NULL
+);
+
+-- Sentence vectors by model and text hash: nothing is embedded twice.
+CREATE TABLE IF NOT EXISTS embeddings (
+    model        VARCHAR NOT NULL,
+    text_hash    VARCHAR NOT NULL,
+    vector       FLOAT[] NOT NULL,
+    PRIMARY KEY (model, text_hash)
+);
+
+CREATE TABLE IF NOT EXISTS story_articles (
+    story_id          VARCHAR NOT NULL,
+    article_no        INTEGER NOT NULL,   -- order in the story file
+    outlet            VARCHAR NOT NULL,
+    url               VARCHAR NOT NULL,
+    status            VARCHAR NOT NULL,   -- 'ok' or the reason it failed
+    error             VARCHAR,
+    title             VARCHAR,
+    author            VARCHAR,
+    published         VARCHAR,
+    site_name         VARCHAR,
+    fetched_at        TIMESTAMPTZ,
+    page_sha256       VARCHAR,
+    source_article_no INTEGER,            -- the article whose text this one republishes (itself if none)
+    n_sentences       INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS sentences (
+    story_id     VARCHAR NOT NULL,
+    sentence_id  VARCHAR NOT NULL,        -- 'a<article_no>s<position>'
+    article_no   INTEGER NOT NULL,
+    position     INTEGER NOT NULL,
+    start_char   INTEGER NOT NULL,
+    end_char     INTEGER NOT NULL,
+    text         VARCHAR NOT NULL,
+    text_hash    VARCHAR NOT NULL,
+    claim_id     INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS sentence_matches (
+    story_id     VARCHAR NOT NULL,
+    sentence_a   VARCHAR NOT NULL,
+    sentence_b   VARCHAR NOT NULL,
+    similarity   DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS conflicts (
+    story_id     VARCHAR NOT NULL,
+    sentence_a   VARCHAR NOT NULL,
+    sentence_b   VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    score        DOUBLE NOT NULL,
+    span_a_start INTEGER,
+    span_a_end   INTEGER,
+    span_b_start INTEGER,
+    span_b_end   INTEGER
+);
+
+CREATE OR REPLACE VIEW articles AS
+SELECT story_id, outlet, url, status, error, title, published, fetched_at, n_sentences
+FROM story_articles;
+
+CREATE OR REPLACE VIEW story_claims AS
+WITH contradicted AS (
+    -- both sides: a conflict may link sentences that ended up in different claims
+    SELECT DISTINCT c.story_id, s.claim_id
+    FROM conflicts c
+    JOIN sentences s ON s.story_id = c.story_id AND s.sentence_id IN (c.sentence_a, c.sentence_b)
+)
+SELECT
+    s.story_id,
+    s.claim_id,
+    CASE
+        WHEN bool_or(k.claim_id IS NOT NULL) THEN 'contradicted'
+        -- copies of one text (wire stories) count as one source
+        WHEN count(DISTINCT a.source_article_no) >= 2 THEN 'shared'
+        ELSE 'unique'
+    END AS status,
+    count(DISTINCT a.outlet) AS n_outlets,
+    list_sort(list(DISTINCT a.outlet)) AS outlets,
+    arg_min(s.text, s.article_no * 1000000 + s.position) AS text
+FROM sentences s
+JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no
+LEFT JOIN contradicted k ON k.story_id = s.story_id AND k.claim_id = s.claim_id
+GROUP BY s.story_id, s.claim_id;
+
+CREATE OR REPLACE VIEW claim_sentences AS
+SELECT s.story_id, s.claim_id, a.outlet, a.url, s.sentence_id, s.text AS sentence
+FROM sentences s
+JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no;
+
+CREATE OR REPLACE VIEW contradictions AS
+SELECT
+    c.story_id,
+    sa.claim_id,
+    aa.outlet AS outlet_a,
+    sa.text AS sentence_a,
+    ab.outlet AS outlet_b,
+    sb.text AS sentence_b,
+    c.kind,
+    c.score
+FROM conflicts c
+JOIN sentences sa ON sa.story_id = c.story_id AND sa.sentence_id = c.sentence_a
+JOIN sentences sb ON sb.story_id = c.story_id AND sb.sentence_id = c.sentence_b
+JOIN story_articles aa ON aa.story_id = c.story_id AND aa.article_no = sa.article_no
+JOIN story_articles ab ON ab.story_id = c.story_id AND ab.article_no = sb.article_no;
+
+CREATE OR REPLACE VIEW outlet_coverage AS
+SELECT
+    a.story_id,
+    a.outlet,
+    count(s.sentence_id) AS sentences,
+    count(s.sentence_id) FILTER (WHERE c.status = 'shared') AS shared,
+    count(s.sentence_id) FILTER (WHERE c.status = 'unique') AS "unique",
+    count(s.sentence_id) FILTER (WHERE c.status = 'contradicted') AS contradicted
+FROM story_articles a
+LEFT JOIN sentences s ON s.story_id = a.story_id AND s.article_no = a.article_no
+LEFT JOIN story_claims c ON c.story_id = s.story_id AND c.claim_id = s.claim_id
+GROUP BY a.story_id, a.outlet;

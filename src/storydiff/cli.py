@@ -1,0 +1,186 @@
+"""`storydiff` command line: a thin layer over the library and the flows.
+
+Errors become one line on stderr and a non-zero exit here, and only here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .errors import StorydiffError
+from .settings import Settings
+
+EXIT_ERROR = 1
+SAMPLE_STORY = Path("data/stories/louvre-heist.toml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Prefect reads these when it is imported, which happens below, inside the commands.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose or args.command == "serve" else "CRITICAL")
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.getLogger("storydiff").setLevel(logging.INFO)
+    settings = Settings.from_env()
+    if args.db:
+        settings = replace(settings, db_path=Path(args.db))
+    try:
+        return args.handler(args, settings)
+    except StorydiffError as exc:
+        print(f"storydiff: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("storydiff: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, not a traceback
+        if args.verbose:
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"storydiff: internal error: {type(exc).__name__}: {first} (rerun with -v for details)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's unset option must not overwrite one given before the subcommand.
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="DuckDB file (default: $STORYDIFF_DB or data/storydiff.duckdb)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show Prefect logs and full tracebacks")
+
+    parser = argparse.ArgumentParser(prog="storydiff", parents=[common],
+                                     description="Compare how outlets cover one story, claim by claim.")
+    parser.set_defaults(db=None, verbose=False)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", parents=[common], help="compare the stories in STORY_FILE(s)")
+    run.add_argument("story_files", nargs="+", metavar="STORY_FILE")
+    run.add_argument("--no-refetch", action="store_true", help="reuse HTML stored by an earlier run")
+    run.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
+    run.set_defaults(handler=cmd_run)
+
+    demo = commands.add_parser("demo", parents=[common], help="compare the bundled sample story")
+    demo.set_defaults(handler=cmd_demo)
+
+    report = commands.add_parser("report", parents=[common], help="print or write a story's diff report")
+    report.add_argument("story_id")
+    report.add_argument("--format", choices=("html", "md", "json"), default="html")
+    report.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    report.set_defaults(handler=cmd_report)
+
+    serve = commands.add_parser("serve", parents=[common], help="re-run stories on a schedule (Prefect deployment)")
+    serve.add_argument("story_files", nargs="+", metavar="STORY_FILE")
+    serve.add_argument("--cron", default="0 * * * *", help='schedule, cron syntax (default "0 * * * *")')
+    serve.add_argument("--name", default="storydiff", help="deployment name")
+    serve.set_defaults(handler=cmd_serve)
+
+    sql = commands.add_parser("sql", parents=[common], help="run a read-only SQL query on the database")
+    sql.add_argument("query")
+    form = sql.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON rows")
+    form.add_argument("--csv", action="store_true", help="print CSV")
+    sql.set_defaults(handler=cmd_sql)
+    return parser
+
+
+def cmd_run(args, settings: Settings) -> int:
+    if args.no_refetch:
+        settings = replace(settings, fetch=replace(settings.fetch, refetch=False))
+    if args.report_dir:
+        settings = replace(settings, report_dir=Path(args.report_dir))
+    return _compare(args.story_files, settings)
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    story = SAMPLE_STORY if SAMPLE_STORY.exists() else Path(__file__).resolve().parents[2] / SAMPLE_STORY
+    return _compare([str(story)], settings)
+
+
+def _compare(story_files: list[str], settings: Settings) -> int:
+    from flows.compare import StorySummary, compare_stories, compare_story
+    from .store import Store
+
+    print(f"storydiff: comparing {len(story_files)} story file(s); database {settings.db_path}", file=sys.stderr)
+    if len(story_files) == 1:
+        outcomes: list[StorySummary | str] = [compare_story(story_files[0], settings)]
+    else:
+        outcomes = compare_stories(story_files, settings)
+    failures = [o for o in outcomes if isinstance(o, str)]
+    with Store.open(settings.db_path, read_only=True) as store:
+        for summary in (o for o in outcomes if isinstance(o, StorySummary)):
+            print(format_summary(summary, store))
+    for failure in failures:
+        print(f"storydiff: error: {failure}", file=sys.stderr)
+    return EXIT_ERROR if failures else 0
+
+
+def format_summary(summary, store) -> str:
+    claims = store.frame("claims_of_story", [summary.story_id])
+    articles = store.frame("story_articles", [summary.story_id])
+    lines = [f"\n{summary.story_id}: {summary.articles - summary.failed}/{summary.articles} articles compared, "
+             + ", ".join(f"{n} {status}" for status, n in summary.claims.items()) + " claims"]
+    for row in articles.filter(articles["status"] != "ok").iter_rows(named=True):
+        lines.append(f"  failed: {row['outlet']} <{row['url']}>: {row['status']}")
+    lines.append(f"  {'status':<13} {'n':>2}  {'outlets':<40} claim")
+    for row in claims.iter_rows(named=True):
+        outlets = _clip(", ".join(row["outlets"]), 40)
+        lines.append(f"  {row['status']:<13} {row['n_outlets']:>2}  {outlets:<40} {_clip(row['text'], 90)}")
+    lines.append(f"report: {summary.report_path}")
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from . import report
+    from .store import Store
+
+    with Store.open(settings.db_path, read_only=True) as store:
+        text = report.render(report.load_report(store, args.story_id), args.format)
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise StorydiffError(f"{args.out}: cannot write report ({exc.strerror or exc})") from None
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    from flows.compare import build_deployment
+    from prefect import serve
+
+    deployment = build_deployment(args.story_files, args.cron, args.name, settings)
+    print(f"serving deployment {args.name!r} on cron {args.cron!r}; Ctrl+C stops it", file=sys.stderr)
+    serve(deployment)
+    return 0
+
+
+def cmd_sql(args, settings: Settings) -> int:
+    import polars as pl
+
+    from .store import Store
+
+    with Store.open(settings.db_path, read_only=True) as store:
+        frame = store.sql(args.query)
+    if args.json:
+        sys.stdout.write(frame.write_json() + "\n")
+    elif args.csv:
+        sys.stdout.write(frame.write_csv())
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=100, tbl_width_chars=200):
+            print(frame)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

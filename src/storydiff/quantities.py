@@ -1,0 +1,140 @@
+"""Quantities in a sentence: value interval, unit and where they sit in the text.
+
+"at least three boats" -> [3, inf) boats; "about seven minutes" -> [6.3, 7.7] minutes;
+"two dozen staff" -> [24, 24] staff; "€88 million" -> [8.8e7, 8.8e7] euro.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+SMALL = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6,
+}
+SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
+CURRENCY_SYMBOL = {"$": "dollar", "€": "euro", "£": "pound"}
+CURRENCY_WORD = {"dollar": "dollar", "euro": "euro", "pound": "pound", "usd": "dollar", "eur": "euro"}
+# qualifier -> how it turns a value v into an interval
+QUALIFIERS = {
+    "at least": "min", "more than": "above", "over": "above", "upwards of": "min", "in excess of": "above",
+    "at most": "max", "up to": "max", "no more than": "max", "fewer than": "below",
+    "less than": "below", "under": "below", "nearly": "near_below", "almost": "near_below",
+    "just under": "near_below", "about": "approx", "around": "approx", "approximately": "approx",
+    "roughly": "approx", "some": "approx", "an estimated": "approx", "estimated": "approx",
+    "close to": "near_below", "just over": "near_above",
+}
+STOP = {
+    "of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with",
+    "more", "than", "other", "them", "their", "its", "his", "her", "were", "was", "are", "is",
+    "had", "have", "has", "who", "that", "which", "as", "people", "times", "such", "new",
+}
+
+_word_numbers = "|".join(sorted((re.escape(w) for w in SMALL), key=len, reverse=True))
+_qualifiers = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
+QUANTITY = re.compile(
+    rf"""(?<![\w.,:])
+    (?:(?P<qual>{_qualifiers})\s+)?
+    (?P<currency>[$€£])?\s?
+    (?:
+        (?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)
+      | (?P<words>(?:(?:{_word_numbers})[\s-]){{0,1}}(?:{_word_numbers}))
+    )
+    (?:\s?(?P<scale>thousand|million|billion|trillion|bn|m)\b)?
+    (?P<percent>\s?%|\s+per\s?cent\b)?
+    (?![\w:])""",
+    re.IGNORECASE | re.VERBOSE,
+)
+FOLLOWING_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    low: float
+    high: float
+    unit: frozenset[str]  # a currency, "percent", or the nouns that follow the number
+    start: int
+    end: int
+
+    def overlaps(self, other: "Quantity") -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    found = []
+    for match in QUANTITY.finditer(text):
+        value = _value(match)
+        if value is None:
+            continue
+        raw = match.group("digits")
+        is_year = raw and re.fullmatch(r"1[89]\d\d|20\d\d", raw) and not match.group("currency")
+        if is_year:
+            continue
+        unit = _unit(match, text)
+        if not unit:
+            continue
+        low, high = _interval(value, match.group("qual"))
+        found.append(Quantity(low, high, unit, match.start(), match.end()))
+    return found
+
+
+def _value(match: re.Match) -> float | None:
+    if match.group("digits"):
+        value = float(match.group("digits").replace(",", ""))
+    else:
+        parts = re.split(r"[\s-]+", match.group("words").lower())
+        words = match.group("words").lower().replace("-", " ")
+        if words in SMALL:
+            value = float(SMALL[words])
+        elif len(parts) == 2 and parts[1] in ("dozen", "hundred") and parts[0] in SMALL:
+            value = float(SMALL[parts[0]] * SMALL[parts[1]])
+        elif len(parts) == 2 and parts[0] in SMALL and parts[1] in SMALL and SMALL[parts[1]] < 10:
+            value = float(SMALL[parts[0]] + SMALL[parts[1]])  # twenty-four
+        else:
+            return None
+    scale = match.group("scale")
+    if scale:
+        value *= SCALE[scale.lower()]
+    return value
+
+
+def _unit(match: re.Match, text: str) -> frozenset[str]:
+    if match.group("percent"):
+        return frozenset({"percent"})
+    if match.group("currency"):
+        return frozenset({CURRENCY_SYMBOL[match.group("currency")]})
+    words = []
+    for word in FOLLOWING_WORD.finditer(text, match.end(), min(len(text), match.end() + 40)):
+        token = word.group().lower().rstrip("s")
+        if token in CURRENCY_WORD:
+            return frozenset({CURRENCY_WORD[token]})
+        if token in STOP or not token:
+            break  # "one of the thieves" counts no thieves
+        words.append(token)
+        if len(words) == 2:
+            break
+    return frozenset(words)
+
+
+def _interval(value: float, qualifier: str | None) -> tuple[float, float]:
+    rule = QUALIFIERS.get((qualifier or "").lower())
+    if rule == "min":
+        return value, math.inf
+    if rule == "above":
+        return math.nextafter(value, math.inf), math.inf
+    if rule == "max":
+        return 0.0, value
+    if rule == "below":
+        return 0.0, math.nextafter(value, -math.inf)
+    if rule == "near_below":
+        return value * 0.9, value
+    if rule == "near_above":
+        return value, value * 1.1
+    if rule == "approx":
+        return value * 0.9, value * 1.1
+    return value, value

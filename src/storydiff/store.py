@@ -1,0 +1,153 @@
+"""Store: the DuckDB file. All SQL comes from sql/*.sql, loaded by name; values are bound."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from .errors import StoreError
+from .fetch import Page
+from .results import StoryResult, to_frames
+
+NAME_HEADER = re.compile(r"^--\s*name:\s*(\S+)\s*$", re.MULTILINE)
+STORY_TABLE_DELETES = (
+    "delete_conflicts", "delete_sentence_matches", "delete_sentences",
+    "delete_story_articles", "delete_story",
+)
+
+
+def sql_dir() -> Path:
+    """sql/ ships inside the wheel as storydiff/sql; in a source checkout it sits at the top."""
+    packaged = Path(__file__).with_name("sql")
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "sql"
+
+
+def parse_named_queries(text: str) -> dict[str, str]:
+    parts = NAME_HEADER.split(text)
+    queries = {}
+    for name, body in zip(parts[1::2], parts[2::2]):
+        if name in queries:
+            raise ValueError(f"query {name!r} is defined twice")
+        queries[name] = body.strip()
+    return queries
+
+
+@cache
+def load_queries(path: Path | None = None) -> dict[str, str]:
+    return parse_named_queries((path or sql_dir() / "queries.sql").read_text(encoding="utf-8"))
+
+
+class Store:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path):
+        self.con = connection
+        self.path = path
+        self.q = load_queries()
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False) -> "Store":
+        path = Path(path)
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            elif not path.exists():
+                raise StoreError(f"{path}: no database here yet (run a story first)")
+            connection = duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
+        store = cls(connection, path)
+        if not read_only:
+            connection.execute((sql_dir() / "schema.sql").read_text(encoding="utf-8"))
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- pages ---------------------------------------------------------------------------
+    def save_page(self, page: Page) -> None:
+        self.con.execute(self.q["save_page"], [page.sha256, page.html, page.content_type])
+        self.con.execute(self.q["record_fetch"], [page.url, page.final_url, page.sha256, page.fetched_at])
+
+    def latest_page(self, url: str) -> Page | None:
+        rows = self.con.execute(self.q["latest_page"], [url]).fetchall()
+        if not rows:
+            return None
+        row = rows[0]
+        return Page(url=row[0], final_url=row[1], content_type=row[2], html=row[3], sha256=row[4],
+                    fetched_at=row[5])
+
+    # -- embeddings ----------------------------------------------------------------------
+    def cached_embeddings(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        rows = self.con.execute(self.q["cached_embeddings"], [model, sorted(set(hashes))]).fetchall()
+        return {digest: np.asarray(vector, dtype=np.float32) for digest, vector in rows}
+
+    def save_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        incoming_embeddings = pl.DataFrame(
+            {"text_hash": list(vectors), "vector": [v.astype(np.float32).tolist() for v in vectors.values()]},
+            schema={"text_hash": pl.String, "vector": pl.List(pl.Float32)},
+        )
+        self.con.register("incoming_embeddings", incoming_embeddings)
+        try:
+            self.con.execute(self.q["save_embeddings"], [model])
+        finally:
+            self.con.unregister("incoming_embeddings")
+
+    # -- story results -------------------------------------------------------------------
+    def replace_story(self, result: StoryResult) -> None:
+        """Swap in a story's results in one transaction; on any error the old ones stay."""
+        frames = to_frames(result)
+        story = result.story
+        self.con.begin()
+        try:
+            for name in STORY_TABLE_DELETES:
+                self.con.execute(self.q[name], [story.id])
+            self.con.execute(self.q["insert_story"],
+                             [story.id, story.title, str(story.path), datetime.now(timezone.utc)])
+            for table, frame in frames.items():
+                self.con.register(f"incoming_{table}", frame)
+                try:
+                    if frame.height:
+                        self.con.execute(self.q[f"insert_{_insert_target(table)}"])
+                finally:
+                    self.con.unregister(f"incoming_{table}")
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
+    # -- reading -------------------------------------------------------------------------
+    def frame(self, name: str, params: list | None = None) -> pl.DataFrame:
+        return self.con.sql(self.q[name], params=params or []).pl()
+
+    def has_story(self, story_id: str) -> bool:
+        return bool(self.con.execute(self.q["story_header"], [story_id]).fetchall())
+
+    def sql(self, query: str) -> pl.DataFrame:
+        """A user's own query (the `storydiff sql` command)."""
+        try:
+            relation = self.con.sql(query)
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {_first_line(exc)}") from None
+        return relation.pl() if relation is not None else pl.DataFrame()
+
+
+def _insert_target(table: str) -> str:
+    return {"articles": "story_articles", "matches": "sentence_matches"}.get(table, table)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
