@@ -36,7 +36,9 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension())
+        # renamed in sentence-transformers 6; keep working with 5.x
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        return int(getter())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

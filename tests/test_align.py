@@ -1,0 +1,53 @@
+import numpy as np
+
+from storydiff.align import Match, candidate_pairs, find_copies, group_claims
+
+
+def unit_rows(*rows):
+    matrix = np.asarray(rows, dtype=np.float32)
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def test_blocked_candidates_equal_one_block_and_brute_force():
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(60, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    article_of = np.repeat(np.arange(6), 10)
+    small_blocks = candidate_pairs(vectors, article_of, 0.1, block_rows=7)
+    one_block = candidate_pairs(vectors, article_of, 0.1, block_rows=1000)
+    assert small_blocks == one_block
+    sims = vectors @ vectors.T
+    expected = set()
+    for row in range(60):
+        for article in range(6):
+            if article == article_of[row]:
+                continue
+            cols = np.where(article_of == article)[0]
+            best = cols[sims[row, cols].argmax()]
+            if sims[row, best] >= 0.1:
+                expected.add((min(row, best), max(row, best)))
+    assert {(m.a, m.b) for m in one_block} == expected
+    assert all(article_of[m.a] != article_of[m.b] for m in one_block)
+
+
+def test_average_linkage_stops_chaining_and_keeps_one_sentence_per_article():
+    # 0 and 1 say the same; 2 (article 2) is close to 1 but far from 0 -> not one claim
+    vectors = unit_rows([1, 0, 0], [0.9, 0.44, 0], [0.2, 0.98, 0], [1, 0.01, 0])
+    article_of = [0, 1, 2, 0]
+    candidates = [Match(0, 1, 0.9), Match(1, 2, 0.61), Match(1, 3, 0.9)]
+    claims = group_claims(vectors, article_of, [], candidates, match_threshold=0.6)
+    assert claims[0] == claims[1]
+    assert claims[2] != claims[1]
+    assert claims[3] != claims[1]  # article 0 already has a sentence in that claim
+
+
+def test_forced_pairs_join_below_threshold():
+    vectors = unit_rows([1, 0], [0, 1])
+    claims = group_claims(vectors, [0, 1], [(0, 1)], [Match(0, 1, 0.0)], match_threshold=0.9)
+    assert claims == [0, 0]
+
+
+def test_copies_of_one_text_share_a_source():
+    article_of = [0, 0, 0, 1, 1, 1, 1, 2, 2]
+    matches = [Match(0, 3, 0.99), Match(1, 4, 0.98), Match(2, 5, 0.97), Match(0, 7, 0.8)]
+    assert find_copies(matches, article_of, 3, copy_similarity=0.95, copy_share=0.6) == [0, 0, 2]

@@ -1,0 +1,179 @@
+"""End to end through real Prefect flow runs, a real DuckDB file, HTTP on 127.0.0.1, the real model."""
+
+from dataclasses import replace
+
+import pytest
+
+from flows.compare import StorySummary, build_deployment, compare_stories, compare_story
+from storydiff.errors import NothingToCompareError
+from storydiff.gold import load_gold, score_story
+from storydiff.settings import FetchSettings, Settings
+from storydiff.store import Store, load_queries
+
+from conftest import SAMPLE_GOLD, SAMPLE_STORY, write_story
+
+OUTLET_FILES = ["tribune", "wire", "riverside", "quotidien", "metro", "capital"]
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """The bundled sample story, compared once for the whole module."""
+    root = tmp_path_factory.mktemp("sample")
+    settings = replace(Settings(), db_path=root / "sample.duckdb", report_dir=root / "reports")
+    summary = compare_story(str(SAMPLE_STORY), settings)
+    return settings, summary
+
+
+def test_sample_story_matches_gold_labels(sample_run):
+    settings, summary = sample_run
+    assert summary.failed == 0
+    with Store.open(settings.db_path, read_only=True) as store:
+        result = score_story(store, "louvre-heist", load_gold(SAMPLE_GOLD))
+    print("\nsample story gold, per label:")
+    for score in result.scores.values():
+        print(f"  {score.label:<13} precision {score.precision:.2f}  recall {score.recall:.2f}  (n={score.support})")
+    for mistake in result.mistakes:
+        print("  mistake:", mistake)
+    assert not result.missing and not result.extra, "segmentation drifted from the gold sentences"
+    for score in result.scores.values():
+        assert score.precision >= 0.8 and score.recall >= 0.8, score
+
+
+def test_views_are_the_public_contract(sample_run):
+    settings, _ = sample_run
+    with Store.open(settings.db_path, read_only=True) as store:
+        con = store.con
+        claims = con.sql("SELECT * FROM story_claims WHERE story_id = 'louvre-heist'").pl()
+        assert claims.columns == ["story_id", "claim_id", "status", "n_outlets", "outlets", "text"]
+        assert set(claims["status"]) == {"shared", "unique", "contradicted"}
+        assert con.sql("SELECT * FROM claim_sentences").pl().columns == [
+            "story_id", "claim_id", "outlet", "url", "sentence_id", "sentence"]
+        contradictions = con.sql("SELECT * FROM contradictions ORDER BY kind").pl()
+        assert contradictions.columns == [
+            "story_id", "claim_id", "outlet_a", "sentence_a", "outlet_b", "sentence_b", "kind", "score"]
+        assert {"number", "negation"} <= set(contradictions["kind"])
+        pairs = {(r["outlet_a"], r["outlet_b"]) for r in contradictions.iter_rows(named=True)}
+        assert ("Example Tribune", "Metro Bulletin") in pairs
+        assert not any("Riverside Daily" in p and "Northwind Wire" in p for p in pairs)
+        coverage = con.sql("SELECT * FROM outlet_coverage WHERE story_id = 'louvre-heist'").pl()
+        assert coverage.columns == ["story_id", "outlet", "sentences", "shared", "unique", "contradicted"]
+        for row in coverage.iter_rows(named=True):
+            assert row["sentences"] == row["shared"] + row["unique"] + row["contradicted"]
+        articles = con.sql("SELECT * FROM articles ORDER BY outlet").pl()
+        assert articles.columns == [
+            "story_id", "outlet", "url", "status", "error", "title", "published", "fetched_at", "n_sentences"]
+        assert set(articles["status"]) == {"ok"}
+
+
+def test_wire_copy_is_one_source(sample_run):
+    settings, _ = sample_run
+    with Store.open(settings.db_path, read_only=True) as store:
+        (status,) = store.con.sql(
+            "SELECT status FROM story_claims WHERE text LIKE 'Interior Minister Laurent Nuñez%'").fetchall()[0]
+        outlets = store.con.sql(
+            "SELECT outlets FROM story_claims WHERE text LIKE 'Interior Minister Laurent Nuñez%'").fetchall()[0][0]
+    assert status == "unique"
+    assert outlets == ["Northwind Wire", "Riverside Daily"]
+
+
+def test_every_named_query_runs(sample_run):
+    """Each query in sql/queries.sql is executed here or by the pipeline; a new one needs a line."""
+    settings, _ = sample_run
+    params = {
+        "save_page": None, "record_fetch": None, "save_embeddings": None,  # run by every pipeline run
+        "insert_story_articles": None, "insert_sentences": None, "insert_sentence_matches": None,
+        "insert_conflicts": None, "insert_story": None,
+        "delete_story": None, "delete_story_articles": None, "delete_sentences": None,
+        "delete_sentence_matches": None, "delete_conflicts": None,
+        "latest_page": [str(SAMPLE_STORY.parent / "louvre-heist" / "metro.html")],
+        "cached_embeddings": ["all-MiniLM-L6-v2", ["no-such-hash"]],
+        "story_header": ["louvre-heist"], "story_articles": ["louvre-heist"],
+        "claims_of_story": ["louvre-heist"], "sentences_of_story": ["louvre-heist"],
+        "conflicts_of_story": ["louvre-heist"], "coverage_of_story": ["louvre-heist"],
+        "list_stories": [],
+    }
+    assert set(params) == set(load_queries()), "add the new query to this test"
+    with Store.open(settings.db_path, read_only=True) as store:
+        for name, args in params.items():
+            if args is not None:
+                store.con.execute(store.q[name], args).fetchall()
+        assert store.con.sql("SELECT count(*) FROM fetches").fetchall()[0][0] == 6
+        assert store.con.sql("SELECT count(*) FROM pages").fetchall()[0][0] == 6
+
+
+def test_failed_articles_are_listed_and_the_rest_compared(http_server, settings, tmp_path):
+    base, _ = http_server
+    refs = [(name.title(), f"{base}/articles/{name}.html") for name in ("tribune", "metro", "capital")]
+    refs += [
+        ("Gone Gazette", f"{base}/articles/deleted.html"),
+        ("Slow Times", f"{base}/slow"),
+        ("PDF Press", f"{base}/report.pdf"),
+        ("Missing File", "no-such-article.html"),
+    ]
+    story = write_story(tmp_path / "mixed.toml", "mixed", refs)
+    summary = compare_story(str(story), settings)
+    assert summary.failed == 4
+    with Store.open(settings.db_path, read_only=True) as store:
+        statuses = dict(store.con.sql("SELECT outlet, status FROM articles WHERE story_id = 'mixed'").fetchall())
+        contradicted = store.con.sql(
+            "SELECT count(*) FROM story_claims WHERE story_id = 'mixed' AND status = 'contradicted'").fetchall()[0][0]
+    assert statuses["Gone Gazette"] == "HTTP 404"
+    assert statuses["Slow Times"] == "timed out after 0.5s"
+    assert statuses["PDF Press"] == "not HTML (content-type application/pdf)"
+    assert statuses["Missing File"].startswith("cannot read file")
+    assert [statuses[o] for o in ("Tribune", "Metro", "Capital")] == ["ok"] * 3
+    assert contradicted >= 3
+    html = (settings.report_dir / "mixed.html").read_text(encoding="utf-8")
+    assert "Gone Gazette" in html and "HTTP 404" in html
+
+
+def test_transient_failures_are_retried_by_prefect(http_server, settings, tmp_path):
+    base, _ = http_server
+    story = write_story(tmp_path / "flaky.toml", "flaky", [("Flaky", f"{base}/flaky")])
+    retrying = replace(settings, fetch=replace(settings.fetch, retries=1, retry_delay_s=0))
+    assert compare_story(str(story), retrying).failed == 0
+
+
+def test_rerun_replaces_results_and_reuses_embeddings(settings, tmp_path):
+    story = write_story(tmp_path / "two.toml", "two", [
+        ("Tribune", str(SAMPLE_STORY.parent / "louvre-heist" / "tribune.html")),
+        ("Capital", str(SAMPLE_STORY.parent / "louvre-heist" / "capital.html")),
+    ])
+    compare_story(str(story), settings)
+    with Store.open(settings.db_path, read_only=True) as store:
+        first = store.con.sql("SELECT count(*) FROM sentences").fetchall()[0][0]
+        vectors = store.con.sql("SELECT count(*) FROM embeddings").fetchall()[0][0]
+    offline = replace(settings, fetch=replace(settings.fetch, refetch=False))
+    compare_story(str(story), offline)
+    with Store.open(settings.db_path, read_only=True) as store:
+        assert store.con.sql("SELECT count(*) FROM sentences").fetchall()[0][0] == first
+        assert store.con.sql("SELECT count(*) FROM stories").fetchall()[0][0] == 1
+        assert store.con.sql("SELECT count(*) FROM embeddings").fetchall()[0][0] == vectors
+        assert store.con.sql("SELECT count(*) FROM fetches").fetchall()[0][0] == 2  # no refetch
+
+
+def test_nothing_to_compare_keeps_previous_results(settings, tmp_path):
+    good = write_story(tmp_path / "s.toml", "same-id", [
+        ("Tribune", str(SAMPLE_STORY.parent / "louvre-heist" / "tribune.html"))])
+    compare_story(str(good), settings)
+    bad = write_story(tmp_path / "s2.toml", "same-id", [("Nowhere", "missing.html")])
+    with pytest.raises(NothingToCompareError, match="story same-id: no article could be compared"):
+        compare_story(str(bad), settings)
+    with Store.open(settings.db_path, read_only=True) as store:
+        assert store.con.sql("SELECT status FROM articles WHERE story_id = 'same-id'").fetchall() == [("ok",)]
+
+
+def test_compare_stories_reports_a_bad_story_and_runs_the_others(settings, tmp_path):
+    good = write_story(tmp_path / "good.toml", "good", [
+        ("Metro", str(SAMPLE_STORY.parent / "louvre-heist" / "metro.html"))])
+    results = compare_stories([str(tmp_path / "absent.toml"), str(good)], settings)
+    assert isinstance(results[0], str) and "absent.toml" in results[0]
+    assert isinstance(results[1], StorySummary) and results[1].story_id == "good"
+
+
+def test_deployment_carries_schedule_and_parameters(settings):
+    deployment = build_deployment([str(SAMPLE_STORY)], "0 * * * *", "hourly", settings)
+    assert deployment.name == "hourly"
+    assert deployment.schedules[0].schedule.cron == "0 * * * *"
+    assert deployment.parameters["story_files"] == [str(SAMPLE_STORY.resolve())]
+    assert deployment.parameters["settings"]["db_path"] == str(settings.db_path.resolve())

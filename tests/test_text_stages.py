@@ -1,0 +1,132 @@
+"""extract, segment, quantities and the rule detectors: values in, values out."""
+
+import pytest
+
+from storydiff.classify import NegationRule, NumberRule, RuleDetector, quantities_agree
+from storydiff.extract import extract_article
+from storydiff.errors import ExtractError
+from storydiff.quantities import extract_quantities
+from storydiff.segment import is_boilerplate, split_sentences
+
+from conftest import SAMPLE_DIR
+
+
+@pytest.fixture(scope="module")
+def tribune():
+    html = (SAMPLE_DIR / "louvre-heist" / "tribune.html").read_text(encoding="utf-8")
+    return extract_article(html, "https://example.org/louvre")
+
+
+def test_extract_gets_body_and_metadata_without_page_furniture(tribune):
+    assert tribune.title == "Crown jewels stolen from the Louvre in seven-minute raid"
+    assert tribune.author == "Claire Dubois"
+    assert tribune.published == "2025-10-19"
+    assert tribune.site_name == "Example Tribune"
+    assert "Four thieves took part" in tribune.text
+    for furniture in ("Subscribe for", "The Morning Brief", "Privacy", "Five famous art thefts"):
+        assert furniture not in tribune.text
+
+
+def test_extract_excludes_comments():
+    html = (SAMPLE_DIR / "louvre-heist" / "riverside.html").read_text(encoding="utf-8")
+    assert "stunning" not in extract_article(html).text
+
+
+def test_extract_fails_clearly_on_empty_page():
+    with pytest.raises(ExtractError, match="page.html: no article text found"):
+        extract_article("<html><head><title>x</title></head><body></body></html>", "page.html")
+
+
+def test_segment_drops_boilerplate_and_keeps_offsets(tribune):
+    sentences = split_sentences(tribune.text, tribune.title)
+    texts = [s.text for s in sentences]
+    assert texts[0].startswith("Thieves stole eight pieces")
+    assert "The heist lasted about seven minutes." in texts
+    assert not any("Getty" in t or "Read more" in t or "Advertisement" in t or t.startswith("By ") for t in texts)
+    assert tribune.title not in texts
+    for sentence in sentences:
+        assert tribune.text[sentence.start:sentence.end] == sentence.text
+    assert [s.position for s in sentences] == list(range(len(sentences)))
+
+
+@pytest.mark.parametrize(
+    ("line", "boilerplate"),
+    [
+        ("By Claire Dubois", True),
+        ("Read more: Europe's museums rethink security", True),
+        ("Police outside the Louvre. Photo: Jean Martin / Getty Images", True),
+        ("Advertisement", True),
+        ("© 2025 Example Tribune. All rights reserved.", True),
+        ("By Sunday evening, police had sealed off the museum.", False),
+        ("The thieves escaped on motor scooters.", False),
+    ],
+)
+def test_boilerplate_lines(line, boilerplate):
+    assert is_boilerplate(line) is boilerplate
+
+
+def test_segment_caps_sentence_count():
+    text = " ".join(f"Sentence number {i} says something new." for i in range(50))
+    assert len(split_sentences(text, max_sentences=10)) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("At least three boats were struck.", 3, float("inf"), "boat"),
+        ("The heist lasted about seven minutes.", 6.3, 7.7, "minute"),
+        ("Police questioned two dozen staff.", 24, 24, "staff"),
+        ("It is worth 88 million euros.", 88e6, 88e6, "euro"),
+        ("A reward of $50 million was offered.", 50e6, 50e6, "dollar"),
+        ("More than 4,000 crew members were sent.", 4000.000001, float("inf"), "crew"),
+        ("Turnout rose to 12% this year.", 12, 12, "percent"),
+    ],
+)
+def test_quantities_become_intervals(text, low, high, unit):
+    (quantity,) = extract_quantities(text)
+    assert quantity.low == pytest.approx(low)
+    assert quantity.high == pytest.approx(high)
+    assert unit in quantity.unit
+
+
+def test_years_times_and_partitives_are_not_quantities():
+    assert extract_quantities("In 2020 at 9:30 one of the thieves left.") == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("Four thieves took part in the raid.", "Two thieves carried out the raid.", "number"),
+        ("The heist lasted about seven minutes.", "The raid lasted just four minutes.", "number"),
+        ("The jewels are worth 88 million euros.", "The jewels are worth 15 million euros.", "number"),
+        ("At least three thieves took part.", "Four thieves took part.", None),
+        ("Police questioned two dozen staff.", "Police questioned 24 staff.", None),
+        ("About 60 investigators are on the case.", "At least 50 investigators are on the case.", None),
+        ("Four thieves stole eight jewels.", "Eight jewels were taken by the gang.", None),
+        ("Dati denied that the security systems had failed.", "Dati said the security systems had failed.", "negation"),
+        ("Officials said the alarms went off.", "Officials said the alarms did not go off.", "negation"),
+        ("The alarms did not go off.", "Nobody expected the museum to close early on Sunday.", None),
+    ],
+)
+def test_rule_detector(a, b, kind):
+    (verdict,) = RuleDetector().check_pairs([(a, b)])
+    assert (verdict.kind if verdict else None) == kind
+
+
+def test_number_conflict_spans_point_at_the_numbers():
+    a, b = "Four thieves took part.", "Two thieves took part."
+    (verdict,) = NumberRule().check_pairs([(a, b)])
+    assert a[verdict.span_a[0]:verdict.span_a[1]] == "Four"
+    assert b[verdict.span_b[0]:verdict.span_b[1]] == "Two"
+
+
+def test_negation_span_points_at_the_cue():
+    a, b = "Officials said the alarms went off.", "Officials said the alarms did not go off."
+    (verdict,) = NegationRule().check_pairs([(a, b)])
+    assert verdict.span_a is None
+    assert b[verdict.span_b[0]:verdict.span_b[1]] == "not"
+
+
+def test_equal_quantities_agree():
+    assert quantities_agree("The robbery took just seven minutes.", "The heist lasted 7 minutes.")
+    assert not quantities_agree("The robbery took seven minutes.", "Seven officers came.")
