@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from storydiff.segment import split_sentences
 from storydiff.settings import Settings
 from storydiff.store import Store
 from storydiff.story import ArticleRef, load_story
+
+
+log = logging.getLogger("storydiff")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ def embed_task(texts: list[str], settings: Settings, store: Store) -> np.ndarray
     embedder = load_embedder(settings.model, settings.embed_batch_size)
     cached = store.cached_embeddings(embedder.name, (text_hash(t) for t in texts))
     vectors, fresh = embed_texts(texts, embedder, cached)
+    log.info("embedded %d new sentences, %d from cache", len(fresh), len(texts) - len(fresh))
     store.save_embeddings(embedder.name, fresh)
     return vectors
 
@@ -70,7 +75,8 @@ def align_task(result_rows, vectors, n_articles: int, detector: ConflictDetector
     return align_story(vectors, article_of, texts, n_articles, detector, settings.align)
 
 
-@flow(name="compare-story", task_runner=ThreadPoolTaskRunner(max_workers=4), validate_parameters=False)
+# Fetches run in parallel threads; per-host politeness limits are issue #4's.
+@flow(name="compare-story", task_runner=ThreadPoolTaskRunner(max_workers=4))
 def compare_story(story_file: str, settings: Settings | None = None) -> StorySummary:
     """Fetch, extract, segment, embed, align and classify one story; store it; write its report."""
     settings = settings or Settings()
@@ -84,10 +90,12 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
                 except ExtractError as exc:
                     outcome.status = exc.reason
         usable = [o for o in outcomes if o.ok]
+        log.info("%s: %d of %d articles usable", story.id, len(usable), len(outcomes))
         if not usable:
             reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
             raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
         rows = sentence_rows(outcomes)
+        log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
         vectors = embed_task([s.text for _, s in rows], settings, store)
         alignment = align_task(rows, vectors, len(outcomes), RuleDetector(), settings)
         store.replace_story(StoryResult(story, outcomes, alignment))
@@ -129,7 +137,7 @@ def _fetch_all(refs, settings: Settings, store: Store) -> list[ArticleOutcome]:
     return outcomes
 
 
-@flow(name="compare-stories", validate_parameters=False)
+@flow(name="compare-stories")
 def compare_stories(story_files: list[str], settings: Settings | None = None) -> list[StorySummary | str]:
     """Each story in turn; one story's failure is reported and does not stop the others."""
     summaries: list[StorySummary | str] = []

@@ -87,6 +87,3 @@ ORDER BY sa.claim_id, sa.article_no, sb.article_no;
 -- name: coverage_of_story
 SELECT outlet, sentences, shared, "unique", contradicted
 FROM outlet_coverage WHERE story_id = ? ORDER BY outlet;
-
--- name: list_stories
-SELECT story_id, title, compared_at FROM stories ORDER BY story_id;

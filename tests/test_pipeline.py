@@ -90,7 +90,6 @@ def test_every_named_query_runs(sample_run):
         "story_header": ["louvre-heist"], "story_articles": ["louvre-heist"],
         "claims_of_story": ["louvre-heist"], "sentences_of_story": ["louvre-heist"],
         "conflicts_of_story": ["louvre-heist"], "coverage_of_story": ["louvre-heist"],
-        "list_stories": [],
     }
     assert set(params) == set(load_queries()), "add the new query to this test"
     with Store.open(settings.db_path, read_only=True) as store:
@@ -177,3 +176,7 @@ def test_deployment_carries_schedule_and_parameters(settings):
     assert deployment.schedules[0].schedule.cron == "0 * * * *"
     assert deployment.parameters["story_files"] == [str(SAMPLE_STORY.resolve())]
     assert deployment.parameters["settings"]["db_path"] == str(settings.db_path.resolve())
+    # a scheduled run gets JSON parameters back; the flow turns them into Settings again
+    validated = compare_stories.validate_parameters(deployment.parameters)
+    assert validated["settings"] == replace(
+        settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve())

@@ -18,7 +18,6 @@ class FetchSettings:
     user_agent: str = "storydiff/0.1 (news claim comparison; +https://pypi.org/project/storydiff/)"
     retries: int = 2
     retry_delay_s: float = 2.0
-    concurrency: int = 4
     # False reuses the HTML stored by an earlier run of the same URL instead of fetching again.
     refetch: bool = True
 

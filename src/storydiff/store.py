@@ -133,9 +133,6 @@ class Store:
     def frame(self, name: str, params: list | None = None) -> pl.DataFrame:
         return self.con.sql(self.q[name], params=params or []).pl()
 
-    def has_story(self, story_id: str) -> bool:
-        return bool(self.con.execute(self.q["story_header"], [story_id]).fetchall())
-
     def sql(self, query: str) -> pl.DataFrame:
         """A user's own query (the `storydiff sql` command)."""
         try:
