@@ -87,3 +87,8 @@ ORDER BY sa.claim_id, sa.article_no, sb.article_no;
 -- name: coverage_of_story
 SELECT outlet, sentences, shared, "unique", contradicted
 FROM outlet_coverage WHERE story_id = ? ORDER BY outlet;
+
+-- name: sentence_labels
+SELECT cs.outlet, cs.sentence, c.status
+FROM claim_sentences cs JOIN story_claims c USING (story_id, claim_id)
+WHERE cs.story_id = ?;

@@ -90,6 +90,7 @@ def test_every_named_query_runs(sample_run):
         "story_header": ["louvre-heist"], "story_articles": ["louvre-heist"],
         "claims_of_story": ["louvre-heist"], "sentences_of_story": ["louvre-heist"],
         "conflicts_of_story": ["louvre-heist"], "coverage_of_story": ["louvre-heist"],
+        "sentence_labels": ["louvre-heist"],
     }
     assert set(params) == set(load_queries()), "add the new query to this test"
     with Store.open(settings.db_path, read_only=True) as store:

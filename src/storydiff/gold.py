@@ -49,11 +49,7 @@ def load_gold(path: Path) -> dict[tuple[str, str], str]:
 def score_story(store: Store, story_id: str, gold: dict[tuple[str, str], str]) -> GoldReport:
     predicted = {
         _key(row["outlet"], row["sentence"]): row["status"]
-        for row in store.con.sql(
-            "SELECT cs.outlet, cs.sentence, c.status FROM claim_sentences cs "
-            "JOIN story_claims c USING (story_id, claim_id) WHERE cs.story_id = ?",
-            params=[story_id],
-        ).pl().iter_rows(named=True)
+        for row in store.frame("sentence_labels", [story_id]).iter_rows(named=True)
     }
     # A gold sentence the pipeline lost counts as a wrong answer for its label.
     pairs = [(label, predicted.get(key, "missing")) for key, label in gold.items()]

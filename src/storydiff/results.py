@@ -34,9 +34,6 @@ class StoryResult:
     articles: list[ArticleOutcome]
     alignment: Alignment
 
-    def sentence_rows(self) -> list[tuple[ArticleOutcome, Sentence]]:
-        return sentence_rows(self.articles)
-
 
 def sentence_rows(articles: list[ArticleOutcome]) -> list[tuple[ArticleOutcome, Sentence]]:
     """All sentences of the usable articles, in story order: the row order of the alignment."""
@@ -49,7 +46,7 @@ def sentence_id(article_no: int, position: int) -> str:
 
 def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
     story_id = result.story.id
-    rows = result.sentence_rows()
+    rows = sentence_rows(result.articles)
     ids = [sentence_id(a.article_no, s.position) for a, s in rows]
     alignment = result.alignment
     articles = pl.DataFrame(
