@@ -26,8 +26,9 @@ demo: setup
 test: setup
 	$(BIN)/pytest -q
 
+# Scores on ../shared/data (MRPC test, SICK test) and the sample story; writes eval/results.json.
 eval: setup
-	STORYDIFF_EVAL=1 $(BIN)/pytest -q -m evaluation -s
+	$(BIN)/storydiff eval --data $(or $(DATA),../shared/data)
 
 clean:
 	rm -rf $(VENV) .prefect data/storydiff.duckdb data/reports .pytest_cache

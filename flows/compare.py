@@ -13,11 +13,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from storydiff import report
 from storydiff.align import Alignment, align_story
-from storydiff.classify import ConflictDetector, RuleDetector
+from storydiff.classify import ConflictDetector, PairJudge, RuleDetector
 from storydiff.embed import embed_texts, load_embedder, text_hash
 from storydiff.errors import ExtractError, FetchError, NothingToCompareError, TransientFetchError
 from storydiff.extract import extract_article
 from storydiff.fetch import Page, fetch_page
+from storydiff.nli import load_nli_model
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
 from storydiff.segment import split_sentences
 from storydiff.settings import Settings
@@ -68,11 +69,16 @@ def embed_task(texts: list[str], settings: Settings, store: Store) -> np.ndarray
     return vectors
 
 
-@task(name="align", cache_policy=NO_CACHE)
-def align_task(result_rows, vectors, n_articles: int, detector: ConflictDetector, settings: Settings) -> Alignment:
+@task(name="align-and-classify", cache_policy=NO_CACHE)
+def align_task(result_rows, vectors, outcomes: list[ArticleOutcome], detector: ConflictDetector, settings: Settings) -> Alignment:
     article_of = [article.article_no for article, _ in result_rows]
     texts = [sentence.text for _, sentence in result_rows]
-    return align_story(vectors, article_of, texts, n_articles, detector, settings.align)
+    published = [o.extracted.published if o.extracted else None for o in outcomes]
+    return align_story(vectors, article_of, texts, len(outcomes), detector, settings.align, published)
+
+
+def conflict_detector(settings: Settings) -> ConflictDetector:
+    return PairJudge(load_nli_model(settings.nli_model)) if settings.nli_model else RuleDetector()
 
 
 # Fetches run in parallel threads; per-host politeness limits are issue #4's.
@@ -97,7 +103,7 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
         rows = sentence_rows(outcomes)
         log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
         vectors = embed_task([s.text for _, s in rows], settings, store)
-        alignment = align_task(rows, vectors, len(outcomes), RuleDetector(), settings)
+        alignment = align_task(rows, vectors, outcomes, conflict_detector(settings), settings)
         store.replace_story(StoryResult(story, outcomes, alignment))
         report_path = report.write_html(store, story.id, settings.report_dir)
         claims = store.frame("claims_of_story", [story.id])

@@ -89,6 +89,8 @@ WITH contradicted AS (
     SELECT DISTINCT c.story_id, s.claim_id
     FROM conflicts c
     JOIN sentences s ON s.story_id = c.story_id AND s.sentence_id IN (c.sentence_a, c.sentence_b)
+    -- a later article with a larger figure updates the story; it does not contradict it
+    WHERE c.kind <> 'number-update'
 )
 SELECT
     s.story_id,

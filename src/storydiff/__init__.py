@@ -4,6 +4,7 @@ The stages are plain modules (story, fetch, extract, segment, embed, align, clas
 report); flows/ runs them as Prefect flows and cli.py is the `storydiff` command.
 """
 
+from .classify import Judgement, classify_pairs
 from .errors import (
     ExtractError,
     FetchError,
@@ -18,7 +19,7 @@ from .story import Story, load_story
 
 __version__ = "0.1.0"
 __all__ = [
-    "AlignSettings", "ExtractError", "FetchError", "FetchSettings", "NothingToCompareError",
+    "AlignSettings", "Judgement", "classify_pairs", "ExtractError", "FetchError", "FetchSettings", "NothingToCompareError",
     "Settings", "StoreError", "Story", "StoryFileError", "StorydiffError", "TransientFetchError",
     "load_story",
 ]

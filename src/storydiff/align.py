@@ -8,11 +8,12 @@ block_rows x n_sentences floats however many outlets a story has. Only the pairs
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 
-from .classify import Conflict, ConflictDetector, quantities_agree
+from .classify import Conflict, ConflictDetector, PairJudge, quantities_agree
 from .settings import AlignSettings
 
 
@@ -157,19 +158,37 @@ def align_story(
     n_articles: int,
     detector: ConflictDetector,
     settings: AlignSettings,
+    published_of: Sequence[str | None] | None = None,
 ) -> Alignment:
+    """Claims and conflicts of one story. Only candidate pairs are judged, never all pairs.
+
+    With a PairJudge, a pair where either sentence entails the other joins one claim even below
+    the cosine threshold; a contradiction from the model alone (no rule) counts only between
+    sentences already about the same fact (cosine >= nli_min_similarity). `published_of` (per article, ISO dates) turns a number conflict where
+    the later article gives the larger figure into kind 'number-update': a rising toll, not an error.
+    """
     candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold, settings.block_rows)
     source_of = find_copies(candidates, article_of, n_articles, settings.copy_similarity, settings.copy_share)
-    verdicts = detector.check_pairs([(texts[m.a], texts[m.b]) for m in candidates])
+    pairs = [(texts[m.a], texts[m.b]) for m in candidates]
+    if isinstance(detector, PairJudge):
+        judgements = detector.judge(pairs)
+        verdicts = [
+            j.conflict if j.label == "contradiction" and (j.kind != "nli" or m.similarity >= settings.nli_min_similarity) else None
+            for m, j in zip(candidates, judgements)
+        ]
+        entailing = {(m.a, m.b) for m, j in zip(candidates, judgements) if j.label != "contradiction" and j.entails_either_way}
+    else:
+        verdicts, entailing = detector.check_pairs(pairs), set()
+    dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
     conflicts = [
-        (match, verdict)
+        (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))
         for match, verdict in zip(candidates, verdicts)
         if verdict is not None and source_of[article_of[match.a]] != source_of[article_of[match.b]]
     ]
     conflicting = {(m.a, m.b) for m, _ in conflicts}
     agreeing = {
         (m.a, m.b) for m in candidates
-        if (m.a, m.b) not in conflicting and quantities_agree(texts[m.a], texts[m.b])
+        if (m.a, m.b) not in conflicting and ((m.a, m.b) in entailing or quantities_agree(texts[m.a], texts[m.b]))
     }
     forced = sorted(conflicting | agreeing)
     claim_of = group_claims(vectors, article_of, forced, candidates, settings.match_threshold)
@@ -178,3 +197,17 @@ def align_story(
         if claim_of[m.a] == claim_of[m.b] and (m.similarity >= settings.match_threshold or (m.a, m.b) in agreeing)
     ]
     return Alignment(matches, conflicts, claim_of, source_of)
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _as_update(conflict: Conflict, date_a: date | None, date_b: date | None) -> Conflict:
+    if conflict.kind != "number" or conflict.b_is_higher is None or not date_a or not date_b or date_a == date_b:
+        return conflict
+    later_is_higher = (date_b > date_a) == conflict.b_is_higher
+    return replace(conflict, kind="number-update") if later_is_higher else conflict

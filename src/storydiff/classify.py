@@ -1,8 +1,9 @@
-"""Classify stage: find conflicts between aligned sentences of different outlets.
+"""Classify stage: judge aligned sentence pairs of different outlets.
 
-A detector looks at sentence pairs in batches and says, per pair, whether the two are
-incompatible and why. The rule detectors here (numbers, negation) are the first; a trained NLI
-model plugs in through the same ConflictDetector protocol.
+Rules (numbers, negation) say precisely *why* two sentences are incompatible and where; the
+NLI cross-encoder (nli.py) catches what the rules cannot phrase and says when one sentence
+entails the other. `PairJudge` combines them, and `classify_pairs` is the public entry point:
+the same judgement that labels stories, for notebooks and other tools.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .quantities import Quantity, extract_quantities
+
+if TYPE_CHECKING:
+    from .nli import NliModel
 
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # 'number', 'negation', later 'nli'
+    kind: str  # 'number', 'negation', 'nli'; align turns 'number' into 'number-update' by date
     score: float  # 0..1, how sure the detector is
     span_a: tuple[int, int] | None  # the differing text in each sentence, for highlighting
     span_b: tuple[int, int] | None
+    b_is_higher: bool | None = None  # for 'number': the second sentence states the larger quantity
 
 
 class ConflictDetector(Protocol):
@@ -45,7 +50,7 @@ class NumberRule:
             if any(q.overlaps(qb) for q in others_a for qb in same_thing):
                 continue
             qb = same_thing[0]
-            return Conflict("number", _gap(qa, qb), (qa.start, qa.end), (qb.start, qb.end))
+            return Conflict("number", _gap(qa, qb), (qa.start, qa.end), (qb.start, qb.end), qb.low > qa.high)
         return None
 
 
@@ -119,3 +124,85 @@ class RuleDetector:
             for row, verdict in zip(open_rows, rule.check_pairs([pairs[i] for i in open_rows])):
                 verdicts[row] = verdict
         return verdicts
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What storydiff concludes about a (premise, hypothesis) pair.
+
+    label: 'entailment', 'neutral' or 'contradiction'. scores: the NLI probabilities of the three
+    labels, premise -> hypothesis. kind: what decided the label: 'number' or 'negation' (a rule
+    found incompatible facts), 'nli' (the model alone). conflict: the rule's evidence spans.
+    reverse_scores: the probabilities hypothesis -> premise.
+    """
+
+    label: str
+    scores: dict[str, float]
+    kind: str
+    reverse_scores: dict[str, float]
+    conflict: Conflict | None = None
+
+    @property
+    def entails_either_way(self) -> bool:
+        return self.label == "entailment" or max(self.reverse_scores, key=self.reverse_scores.get) == "entailment"
+
+
+class PairJudge:
+    """Rules first (they carry evidence spans), then the NLI model, asked both ways round.
+
+    Contradiction is symmetric, so the model must say it both ways: the smaller of the two
+    contradiction probabilities must reach `contradiction_threshold` (from the packaged model's
+    calibration.json, chosen on development data). Asked one way only, a model trained on
+    image captions calls many merely different statements about one scene contradictory.
+    """
+
+    def __init__(self, nli: "NliModel", rules: ConflictDetector | None = None,
+                 contradiction_threshold: float | None = None):
+        self.nli = nli
+        self.rules = rules if rules is not None else RuleDetector()
+        self.contradiction_threshold = (
+            contradiction_threshold if contradiction_threshold is not None
+            else float(nli.calibration.get("contradiction_threshold", 0.5))
+        )
+
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+        from .nli import LABELS
+
+        pairs = list(pairs)
+        if not pairs:
+            return []
+        forward = self.nli.predict(pairs)
+        backward = self.nli.predict([(b, a) for a, b in pairs])
+        contradiction = LABELS.index("contradiction")
+        judgements = []
+        for row, rule in enumerate(self.rules.check_pairs(pairs)):
+            scores = {label: round(float(p), 4) for label, p in zip(LABELS, forward[row])}
+            reverse = {label: round(float(p), 4) for label, p in zip(LABELS, backward[row])}
+            both_ways = float(min(forward[row, contradiction], backward[row, contradiction]))
+            model_sure = both_ways >= self.contradiction_threshold
+            if rule is not None:
+                judgements.append(Judgement("contradiction", scores, rule.kind, reverse, rule))
+            elif model_sure:
+                judgements.append(Judgement("contradiction", scores, "nli", reverse, Conflict("nli", round(both_ways, 3), None, None)))
+            else:
+                label = "entailment" if scores["entailment"] >= scores["neutral"] else "neutral"
+                judgements.append(Judgement(label, scores, "nli", reverse))
+        return judgements
+
+    def check_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Conflict | None]:
+        """The ConflictDetector view of the judgement."""
+        return [j.conflict if j.label == "contradiction" else None for j in self.judge(pairs)]
+
+
+def classify_pairs(pairs: Sequence[tuple[str, str]], model: str | None = None) -> list[Judgement]:
+    """Judge (premise, hypothesis) sentence pairs as storydiff judges aligned claims.
+
+    >>> [j.label for j in classify_pairs([("Four thieves took part.", "Two thieves took part.")])]
+    ['contradiction']
+
+    `model` names another NLI cross-encoder (a Hugging Face name or a local path); the default is
+    storydiff's packaged model, which needs no network.
+    """
+    from .nli import PACKAGED_NLI_MODEL, load_nli_model
+
+    return PairJudge(load_nli_model(model or PACKAGED_NLI_MODEL)).judge(pairs)

