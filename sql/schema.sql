@@ -64,8 +64,11 @@ CREATE TABLE IF NOT EXISTS sentence_matches (
     story_id     VARCHAR NOT NULL,
     sentence_a   VARCHAR NOT NULL,
     sentence_b   VARCHAR NOT NULL,
-    similarity   DOUBLE NOT NULL
+    similarity   DOUBLE NOT NULL,
+    relation     VARCHAR               -- 'equivalent', 'a says more', 'b says more' (NLI), or NULL
 );
+-- database files made before the NLI model lack the column
+ALTER TABLE sentence_matches ADD COLUMN IF NOT EXISTS relation VARCHAR;
 
 CREATE TABLE IF NOT EXISTS conflicts (
     story_id     VARCHAR NOT NULL,
@@ -129,6 +132,22 @@ JOIN sentences sa ON sa.story_id = c.story_id AND sa.sentence_id = c.sentence_a
 JOIN sentences sb ON sb.story_id = c.story_id AND sb.sentence_id = c.sentence_b
 JOIN story_articles aa ON aa.story_id = c.story_id AND aa.article_no = sa.article_no
 JOIN story_articles ab ON ab.story_id = c.story_id AND ab.article_no = sb.article_no;
+
+-- one-way entailment: both sentences state the claim, one of them with more detail
+CREATE OR REPLACE VIEW richer_sentences AS
+SELECT
+    m.story_id,
+    sa.claim_id,
+    CASE WHEN m.relation = 'a says more' THEN aa.outlet ELSE ab.outlet END AS richer_outlet,
+    CASE WHEN m.relation = 'a says more' THEN sa.text ELSE sb.text END AS richer_sentence,
+    CASE WHEN m.relation = 'a says more' THEN ab.outlet ELSE aa.outlet END AS other_outlet,
+    CASE WHEN m.relation = 'a says more' THEN sb.text ELSE sa.text END AS other_sentence
+FROM sentence_matches m
+JOIN sentences sa ON sa.story_id = m.story_id AND sa.sentence_id = m.sentence_a
+JOIN sentences sb ON sb.story_id = m.story_id AND sb.sentence_id = m.sentence_b
+JOIN story_articles aa ON aa.story_id = m.story_id AND aa.article_no = sa.article_no
+JOIN story_articles ab ON ab.story_id = m.story_id AND ab.article_no = sb.article_no
+WHERE m.relation IN ('a says more', 'b says more');
 
 CREATE OR REPLACE VIEW outlet_coverage AS
 SELECT

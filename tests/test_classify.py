@@ -143,3 +143,14 @@ def test_judge_entailment_joins_a_claim_below_the_cosine_threshold():
     # judged pairs join when one entails the other, or conflict (the evidence stays together)
     linked = judgement.entails_either_way or judgement.label == "contradiction"
     assert linked == (alignment.claim_of[0] == alignment.claim_of[1])
+
+
+def test_one_way_entailment_names_the_richer_sentence():
+    judge = PairJudge(load_nli_model())
+    a = "The minister resigned on Friday after weeks of pressure over the hospital contract."
+    b = "The minister resigned on Friday."
+    vectors = np.array([[1.0, 0.0], [0.8, 0.6]], dtype=np.float32)
+    (match,) = align_story(vectors, [0, 1], [a, b], 2, judge, AlignSettings(), None).matches
+    assert match.relation == "a says more"
+    (match,) = align_story(vectors, [0, 1], [b, a], 2, judge, AlignSettings(), None).matches
+    assert match.relation == "b says more"

@@ -63,6 +63,18 @@ def test_views_are_the_public_contract(sample_run):
         assert articles.columns == [
             "story_id", "outlet", "url", "status", "error", "title", "published", "fetched_at", "n_sentences"]
         assert set(articles["status"]) == {"ok"}
+        richer = con.sql("""
+            SELECT r.*, a.claim_id AS claim_of_richer, b.claim_id AS claim_of_other
+            FROM richer_sentences r
+            JOIN claim_sentences a ON a.story_id = r.story_id AND a.outlet = r.richer_outlet AND a.sentence = r.richer_sentence
+            JOIN claim_sentences b ON b.story_id = r.story_id AND b.outlet = r.other_outlet AND b.sentence = r.other_sentence
+        """).pl()
+        assert richer.columns[:6] == [
+            "story_id", "claim_id", "richer_outlet", "richer_sentence", "other_outlet", "other_sentence"]
+        assert richer.height > 0
+        for row in richer.iter_rows(named=True):  # both sides of one claim, from two outlets
+            assert row["claim_of_richer"] == row["claim_of_other"] == row["claim_id"]
+            assert row["richer_outlet"] != row["other_outlet"]
 
 
 def test_wire_copy_is_one_source(sample_run):

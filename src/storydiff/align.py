@@ -22,6 +22,9 @@ class Match:
     a: int  # sentence rows, a < b, in different articles
     b: int
     similarity: float
+    # from the NLI judgement: 'equivalent' (each entails the other), 'a says more' (a entails b
+    # only), 'b says more', or None (matched on cosine or quantities alone)
+    relation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,9 +179,10 @@ def align_story(
             j.conflict if j.label == "contradiction" and (j.kind != "nli" or m.similarity >= settings.nli_min_similarity) else None
             for m, j in zip(candidates, judgements)
         ]
-        entailing = {(m.a, m.b) for m, j in zip(candidates, judgements) if j.label != "contradiction" and j.entails_either_way}
+        relation = {(m.a, m.b): _relation(j) for m, j in zip(candidates, judgements) if j.label != "contradiction"}
+        entailing = {pair for pair, r in relation.items() if r}
     else:
-        verdicts, entailing = detector.check_pairs(pairs), set()
+        verdicts, entailing, relation = detector.check_pairs(pairs), set(), {}
     dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
     conflicts = [
         (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))
@@ -193,10 +197,18 @@ def align_story(
     forced = sorted(conflicting | agreeing)
     claim_of = group_claims(vectors, article_of, forced, candidates, settings.match_threshold)
     matches = [
-        m for m in candidates
+        replace(m, relation=relation.get((m.a, m.b))) for m in candidates
         if claim_of[m.a] == claim_of[m.b] and (m.similarity >= settings.match_threshold or (m.a, m.b) in agreeing)
     ]
     return Alignment(matches, conflicts, claim_of, source_of)
+
+
+def _relation(judgement) -> str | None:
+    forward = judgement.label == "entailment"
+    backward = max(judgement.reverse_scores, key=judgement.reverse_scores.get) == "entailment"
+    if forward and backward:
+        return "equivalent"
+    return "a says more" if forward else "b says more" if backward else None
 
 
 def _parse_date(value: str | None) -> date | None:

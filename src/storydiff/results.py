@@ -94,8 +94,10 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
             "sentence_a": [ids[m.a] for m in alignment.matches],
             "sentence_b": [ids[m.b] for m in alignment.matches],
             "similarity": [m.similarity for m in alignment.matches],
+            "relation": [m.relation for m in alignment.matches],
         },
-        schema_overrides={"sentence_a": pl.String, "sentence_b": pl.String, "similarity": pl.Float64},
+        schema_overrides={"sentence_a": pl.String, "sentence_b": pl.String, "similarity": pl.Float64,
+                          "relation": pl.String},
     )
     conflicts = pl.DataFrame(
         {
