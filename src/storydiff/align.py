@@ -179,7 +179,7 @@ def align_story(
             j.conflict if j.label == "contradiction" and (j.kind != "nli" or m.similarity >= settings.nli_min_similarity) else None
             for m, j in zip(candidates, judgements)
         ]
-        relation = {(m.a, m.b): _relation(j) for m, j in zip(candidates, judgements) if j.label != "contradiction"}
+        relation = {(m.a, m.b): j.relation for m, j in zip(candidates, judgements)}
         entailing = {pair for pair, r in relation.items() if r}
     else:
         verdicts, entailing, relation = detector.check_pairs(pairs), set(), {}
@@ -201,14 +201,6 @@ def align_story(
         if claim_of[m.a] == claim_of[m.b] and (m.similarity >= settings.match_threshold or (m.a, m.b) in agreeing)
     ]
     return Alignment(matches, conflicts, claim_of, source_of)
-
-
-def _relation(judgement) -> str | None:
-    forward = judgement.label == "entailment"
-    backward = max(judgement.reverse_scores, key=judgement.reverse_scores.get) == "entailment"
-    if forward and backward:
-        return "equivalent"
-    return "a says more" if forward else "b says more" if backward else None
 
 
 def _parse_date(value: str | None) -> date | None:

@@ -143,8 +143,18 @@ class Judgement:
     conflict: Conflict | None = None
 
     @property
+    def relation(self) -> str | None:
+        """'equivalent' (each entails the other), 'a says more' (only premise -> hypothesis),
+        'b says more' (only hypothesis -> premise), or None."""
+        forward = self.label == "entailment"
+        backward = self.label != "contradiction" and max(self.reverse_scores, key=self.reverse_scores.get) == "entailment"
+        if forward and backward:
+            return "equivalent"
+        return "a says more" if forward else "b says more" if backward else None
+
+    @property
     def entails_either_way(self) -> bool:
-        return self.label == "entailment" or max(self.reverse_scores, key=self.reverse_scores.get) == "entailment"
+        return self.relation is not None
 
 
 class PairJudge:

@@ -135,9 +135,9 @@ def machine() -> str:
 def evaluate_all(data_dir: Path, settings: Settings, limit: int | None = None) -> dict:
     """Scores on every set present in data_dir; a missing set is reported as skipped."""
     from .embed import load_embedder
-    from .nli import load_nli_model
+    from .nli import PACKAGED_NLI_MODEL, load_nli_model
 
-    judge = PairJudge(load_nli_model(settings.nli_model or "storydiff-nli-minilm-l6"))
+    judge = PairJudge(load_nli_model(settings.nli_model or PACKAGED_NLI_MODEL))
     results: dict = {"nli_model": judge.nli.name, "contradiction_threshold": judge.contradiction_threshold,
                      "embedding_model": settings.model, "machine": machine()}
     mrpc_path, sick_path = Path(data_dir) / MRPC_FILE, Path(data_dir) / SICK_FILE

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .nli import PACKAGED_NLI_MODEL
+
 DEFAULT_DB = Path("data/storydiff.duckdb")
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-DEFAULT_NLI_MODEL = "storydiff-nli-minilm-l6"
+DEFAULT_NLI_MODEL = PACKAGED_NLI_MODEL
 
 
 @dataclass(frozen=True)
