@@ -167,8 +167,9 @@ def align_story(
 
     With a PairJudge, a pair where either sentence entails the other joins one claim even below
     the cosine threshold; a contradiction from the model alone (no rule) counts only between
-    sentences already about the same fact (cosine >= nli_min_similarity). `published_of` (per article, ISO dates) turns a number conflict where
-    the later article gives the larger figure into kind 'number-update': a rising toll, not an error.
+    sentences already about the same fact (cosine >= nli_min_similarity). `published_of` (per
+    article, ISO dates) turns a number conflict where the later article gives the larger figure
+    into kind 'number-update': a rising toll, not an error.
     """
     candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold, settings.block_rows)
     source_of = find_copies(candidates, article_of, n_articles, settings.copy_similarity, settings.copy_share)
