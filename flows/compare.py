@@ -15,9 +15,9 @@ from storydiff import report
 from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, PairJudge, RuleDetector
 from storydiff.embed import embed_texts, load_embedder, text_hash
-from storydiff.errors import ExtractError, FetchError, NothingToCompareError, TransientFetchError
+from storydiff.errors import ExtractError, FetchError, NothingToCompareError
 from storydiff.extract import extract_article
-from storydiff.fetch import Page, fetch_page
+from storydiff.fetch import Fetcher, Page
 from storydiff.nli import load_nli_model
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
 from storydiff.segment import split_sentences
@@ -38,13 +38,10 @@ class StorySummary:
     report_path: str
 
 
-def _is_transient(task, task_run, state) -> bool:
-    return isinstance(state.result(raise_on_failure=False), TransientFetchError)
-
-
-@task(name="fetch", cache_policy=NO_CACHE, retry_condition_fn=_is_transient)
-def fetch_task(ref: ArticleRef, settings: Settings) -> Page:
-    return fetch_page(ref.location, settings.fetch)
+# Retries happen inside the fetcher, not here: it honours the wait a server asks for (Retry-After).
+@task(name="fetch", cache_policy=NO_CACHE)
+def fetch_task(ref: ArticleRef, fetcher: Fetcher) -> Page:
+    return fetcher.fetch(ref.location)
 
 
 @task(name="extract-and-segment", cache_policy=NO_CACHE)
@@ -56,17 +53,27 @@ def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
     )
     if not outcome.sentences:
         outcome.status = "no sentences left after removing boilerplate"
+    elif extracted.truncated:
+        outcome.status = "truncated"
     return outcome
 
 
 @task(name="embed", cache_policy=NO_CACHE)
-def embed_task(texts: list[str], settings: Settings, store: Store) -> np.ndarray:
+def embed_task(texts: list[str], settings: Settings) -> np.ndarray:
     embedder = load_embedder(settings.model, settings.embed_batch_size)
-    cached = store.cached_embeddings(embedder.name, (text_hash(t) for t in texts))
+    with open_store(settings) as store:
+        cached = store.cached_embeddings(embedder.name, (text_hash(t) for t in texts))
     vectors, fresh = embed_texts(texts, embedder, cached)
     log.info("embedded %d new sentences, %d from cache", len(fresh), len(texts) - len(fresh))
-    store.save_embeddings(embedder.name, fresh)
+    if fresh:
+        with open_store(settings) as store:
+            store.save_embeddings(embedder.name, fresh)
     return vectors
+
+
+def open_store(settings: Settings) -> Store:
+    """The database for writing, held only briefly so readers and other runs get their turn."""
+    return Store.open(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
 
 
 @task(name="align-and-classify", cache_policy=NO_CACHE)
@@ -81,65 +88,72 @@ def conflict_detector(settings: Settings) -> ConflictDetector:
     return PairJudge(load_nli_model(settings.nli_model)) if settings.nli_model else RuleDetector()
 
 
-# Fetches run in parallel threads; per-host politeness limits are issue #4's.
+# Fetches run in parallel threads; the fetcher keeps to one request at a time per host.
 @flow(name="compare-story", task_runner=ThreadPoolTaskRunner(max_workers=4))
 def compare_story(story_file: str, settings: Settings | None = None) -> StorySummary:
-    """Fetch, extract, segment, embed, align and classify one story; store it; write its report."""
+    """Fetch, extract, segment, embed, align and classify one story; store it; write its report.
+
+    Stored results change only in the final transaction: a run that fails or is killed before
+    it leaves the previous results of the story as they were."""
     settings = settings or Settings()
     story = load_story(story_file)
-    with Store.open(settings.db_path) as store:
-        outcomes = _fetch_all(story.articles, settings, store)
-        for outcome in outcomes:
-            if outcome.ok:
-                try:
-                    extract_task(outcome, settings)
-                except ExtractError as exc:
-                    outcome.status = exc.reason
-        usable = [o for o in outcomes if o.ok]
-        log.info("%s: %d of %d articles usable", story.id, len(usable), len(outcomes))
-        if not usable:
-            reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
-            raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
-        rows = sentence_rows(outcomes)
-        log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
-        vectors = embed_task([s.text for _, s in rows], settings, store)
-        alignment = align_task(rows, vectors, outcomes, conflict_detector(settings), settings)
+    log.info("%s: fetching %d articles", story.id, len(story.articles))
+    outcomes = _fetch_all(story.articles, settings)
+    for outcome in outcomes:
+        if outcome.usable:
+            try:
+                extract_task(outcome, settings)
+            except ExtractError as exc:
+                outcome.status = exc.reason
+    usable = [o for o in outcomes if o.usable]
+    log.info("%s: %d of %d articles usable", story.id, len(usable), len(outcomes))
+    if not usable:
+        reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
+        raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
+    rows = sentence_rows(outcomes)
+    log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
+    vectors = embed_task([s.text for _, s in rows], settings)
+    alignment = align_task(rows, vectors, outcomes, conflict_detector(settings), settings)
+    log.info("%s: storing results", story.id)
+    with open_store(settings) as store:
         store.replace_story(StoryResult(story, outcomes, alignment))
         report_path = report.write_html(store, story.id, settings.report_dir)
         claims = store.frame("claims_of_story", [story.id])
+    log.info("%s: stored; report %s", story.id, report_path)
     counts = claims.group_by("status").len().rows() if claims.height else []
     return StorySummary(
         story_id=story.id,
         articles=len(outcomes),
-        failed=sum(1 for o in outcomes if not o.ok),
+        failed=sum(1 for o in outcomes if not o.usable),
         claims={status: n for status, n in sorted(counts)},
         report_path=str(report_path),
     )
 
 
-def _fetch_all(refs, settings: Settings, store: Store) -> list[ArticleOutcome]:
+def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
     outcomes = [ArticleOutcome(article_no=i, ref=ref) for i, ref in enumerate(refs)]
-    to_fetch = []
-    for outcome in outcomes:
-        cached = None if settings.fetch.refetch else store.latest_page(outcome.ref.location)
-        if cached is not None:
-            outcome.page = cached
-        else:
-            to_fetch.append(outcome)
-    fetcher = fetch_task.with_options(
-        retries=settings.fetch.retries, retry_delay_seconds=settings.fetch.retry_delay_s
-    )
-    futures = [(o, fetcher.submit(o.ref, settings)) for o in to_fetch]
-    for outcome, future in futures:
-        future.wait()
-        value = future.state.result(raise_on_failure=False)
-        if isinstance(value, Page):
-            outcome.page = value
-            store.save_page(value)  # kept even if a later stage fails
-        elif isinstance(value, FetchError):
-            outcome.status = value.reason
-        else:
-            outcome.status = f"fetch failed ({type(value).__name__})"
+    to_fetch = outcomes
+    if not settings.fetch.refetch:
+        with open_store(settings) as store:
+            for outcome in outcomes:
+                outcome.page = store.latest_page(outcome.ref.location)
+        to_fetch = [o for o in outcomes if o.page is None]
+    with Fetcher(settings.fetch) as fetcher:
+        futures = [(o, fetch_task.submit(o.ref, fetcher)) for o in to_fetch]
+        for outcome, future in futures:
+            future.wait()
+            value = future.state.result(raise_on_failure=False)
+            if isinstance(value, Page):
+                outcome.page = value
+            elif isinstance(value, FetchError):
+                outcome.status = value.reason
+            else:
+                outcome.status = f"fetch failed ({type(value).__name__})"
+    fetched = [o.page for o in to_fetch if o.page is not None]
+    if fetched:
+        with open_store(settings) as store:  # kept even if a later stage fails
+            for page in fetched:
+                store.save_page(page)
     return outcomes
 
 

@@ -53,18 +53,34 @@ INSERT INTO sentence_matches BY NAME SELECT * FROM incoming_matches;
 -- name: insert_conflicts
 INSERT INTO conflicts BY NAME SELECT * FROM incoming_conflicts;
 
+-- name: latest_text_version
+SELECT version, text_hash, sentences FROM article_text_versions
+WHERE story_id = ? AND url = ?
+ORDER BY version DESC
+LIMIT 1;
+
+-- name: insert_text_version
+INSERT INTO article_text_versions
+    (story_id, url, outlet, version, fetched_at, text_hash, sentences, added, removed, edited, changes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: versions_of_story
+SELECT outlet, url, version, fetched_at, added, removed, edited, changes
+FROM article_versions WHERE story_id = ?
+ORDER BY outlet, url, version;
+
 -- name: story_header
 SELECT story_id, title, source_file, compared_at FROM stories WHERE story_id = ?;
 
 -- name: story_articles
-SELECT article_no, outlet, url, status, error, title, author, published, site_name,
+SELECT article_no, outlet, url, status, error, truncation, title, author, published, site_name,
        fetched_at, source_article_no, n_sentences
 FROM story_articles WHERE story_id = ? ORDER BY article_no;
 
 -- name: claims_of_story
 SELECT claim_id, status, n_outlets, outlets, text
 FROM story_claims WHERE story_id = ?
-ORDER BY CASE status WHEN 'contradicted' THEN 0 WHEN 'shared' THEN 1 ELSE 2 END,
+ORDER BY CASE status WHEN 'contradicted' THEN 0 WHEN 'shared' THEN 1 WHEN 'possibly-shared' THEN 2 ELSE 3 END,
          n_outlets DESC, claim_id;
 
 -- name: sentences_of_story
@@ -85,7 +101,7 @@ WHERE c.story_id = ?
 ORDER BY sa.claim_id, sa.article_no, sb.article_no;
 
 -- name: coverage_of_story
-SELECT outlet, sentences, shared, "unique", contradicted
+SELECT outlet, sentences, shared, "unique", contradicted, possibly_shared
 FROM outlet_coverage WHERE story_id = ? ORDER BY outlet;
 
 -- name: sentence_labels

@@ -36,8 +36,9 @@ CREATE TABLE IF NOT EXISTS story_articles (
     article_no        INTEGER NOT NULL,   -- order in the story file
     outlet            VARCHAR NOT NULL,
     url               VARCHAR NOT NULL,
-    status            VARCHAR NOT NULL,   -- 'ok' or the reason it failed
+    status            VARCHAR NOT NULL,   -- 'ok', 'truncated' (compared, partly unreadable) or why it failed
     error             VARCHAR,
+    truncation        VARCHAR,            -- why a 'truncated' article is incomplete (paywall, ...)
     title             VARCHAR,
     author            VARCHAR,
     published         VARCHAR,
@@ -46,6 +47,25 @@ CREATE TABLE IF NOT EXISTS story_articles (
     page_sha256       VARCHAR,
     source_article_no INTEGER,            -- the article whose text this one republishes (itself if none)
     n_sentences       INTEGER NOT NULL
+);
+
+-- database files made before truncation detection lack the column
+ALTER TABLE story_articles ADD COLUMN IF NOT EXISTS truncation VARCHAR;
+
+-- History, never replaced: a row each time an article's extracted text differs from its last one.
+CREATE TABLE IF NOT EXISTS article_text_versions (
+    story_id     VARCHAR NOT NULL,
+    url          VARCHAR NOT NULL,
+    outlet       VARCHAR NOT NULL,
+    version      INTEGER NOT NULL,        -- 1 for the first text seen
+    fetched_at   TIMESTAMPTZ,
+    text_hash    VARCHAR NOT NULL,
+    sentences    VARCHAR[] NOT NULL,
+    added        INTEGER NOT NULL,
+    removed      INTEGER NOT NULL,
+    edited       INTEGER NOT NULL,
+    changes      STRUCT(kind VARCHAR, before VARCHAR, after VARCHAR)[] NOT NULL,
+    PRIMARY KEY (story_id, url, version)
 );
 
 CREATE TABLE IF NOT EXISTS sentences (
@@ -83,8 +103,13 @@ CREATE TABLE IF NOT EXISTS conflicts (
 );
 
 CREATE OR REPLACE VIEW articles AS
-SELECT story_id, outlet, url, status, error, title, published, fetched_at, n_sentences
+SELECT story_id, outlet, url, status, error, title, published, fetched_at, n_sentences, truncation
 FROM story_articles;
+
+-- added/removed/edited count sentences; an edited sentence is in neither added nor removed
+CREATE OR REPLACE VIEW article_versions AS
+SELECT story_id, outlet, url, version, fetched_at, text_hash, added, removed, edited, changes
+FROM article_text_versions;
 
 CREATE OR REPLACE VIEW story_claims AS
 WITH contradicted AS (
@@ -94,6 +119,11 @@ WITH contradicted AS (
     JOIN sentences s ON s.story_id = c.story_id AND s.sentence_id IN (c.sentence_a, c.sentence_b)
     -- a later article with a larger figure updates the story; it does not contradict it
     WHERE c.kind <> 'number-update'
+),
+truncated AS (
+    SELECT story_id, list(DISTINCT source_article_no) AS sources
+    FROM story_articles WHERE status = 'truncated'
+    GROUP BY story_id
 )
 SELECT
     s.story_id,
@@ -102,6 +132,9 @@ SELECT
         WHEN bool_or(k.claim_id IS NOT NULL) THEN 'contradicted'
         -- copies of one text (wire stories) count as one source
         WHEN count(DISTINCT a.source_article_no) >= 2 THEN 'shared'
+        -- a truncated article of another source may say it in the part that could not be read
+        WHEN len(any_value(t.sources)) > CASE WHEN list_contains(any_value(t.sources), min(a.source_article_no))
+                                              THEN 1 ELSE 0 END THEN 'possibly-shared'
         ELSE 'unique'
     END AS status,
     count(DISTINCT a.outlet) AS n_outlets,
@@ -110,6 +143,7 @@ SELECT
 FROM sentences s
 JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no
 LEFT JOIN contradicted k ON k.story_id = s.story_id AND k.claim_id = s.claim_id
+LEFT JOIN truncated t ON t.story_id = s.story_id
 GROUP BY s.story_id, s.claim_id;
 
 CREATE OR REPLACE VIEW claim_sentences AS
@@ -156,7 +190,8 @@ SELECT
     count(s.sentence_id) AS sentences,
     count(s.sentence_id) FILTER (WHERE c.status = 'shared') AS shared,
     count(s.sentence_id) FILTER (WHERE c.status = 'unique') AS "unique",
-    count(s.sentence_id) FILTER (WHERE c.status = 'contradicted') AS contradicted
+    count(s.sentence_id) FILTER (WHERE c.status = 'contradicted') AS contradicted,
+    count(s.sentence_id) FILTER (WHERE c.status = 'possibly-shared') AS possibly_shared
 FROM story_articles a
 LEFT JOIN sentences s ON s.story_id = a.story_id AND s.article_no = a.article_no
 LEFT JOIN story_claims c ON c.story_id = s.story_id AND c.claim_id = s.claim_id

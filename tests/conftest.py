@@ -84,6 +84,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
+def fault_server():
+    import fault_server
+
+    server, base = fault_server.start()
+    yield base, fault_server.FaultHandler
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
 def http_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
@@ -93,15 +102,15 @@ def http_server():
     server.shutdown()
 
 
+# Fails fast, and opts in to private networks: the test servers listen on 127.0.0.1.
+FAST_FETCH = FetchSettings(connect_timeout_s=0.5, read_timeout_s=0.5, total_timeout_s=5, max_bytes=200_000,
+                           retries=0, backoff_s=0, min_host_delay_s=0, allow_private_networks=True)
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     """Fast-failing fetch settings and a fresh DuckDB file per test."""
-    return replace(
-        Settings(),
-        db_path=tmp_path / "test.duckdb",
-        report_dir=tmp_path / "reports",
-        fetch=FetchSettings(timeout_s=0.5, max_bytes=200_000, retries=0, retry_delay_s=0),
-    )
+    return replace(Settings(), db_path=tmp_path / "test.duckdb", report_dir=tmp_path / "reports", fetch=FAST_FETCH)
 
 
 def write_story(path: Path, story_id: str, articles: list[tuple[str, str]], title: str = "Test story") -> Path:

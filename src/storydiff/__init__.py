@@ -4,11 +4,15 @@ The stages are plain modules (story, fetch, extract, segment, embed, align, clas
 report); flows/ runs them as Prefect flows and cli.py is the `storydiff` command.
 """
 
+__version__ = "0.1.0"  # before the imports: settings.py puts it in the user agent
+
 from .classify import Judgement, classify_pairs
 from .errors import (
+    DatabaseBusyError,
     ExtractError,
     FetchError,
     NothingToCompareError,
+    RefusedAddressError,
     StoreError,
     StoryFileError,
     StorydiffError,
@@ -17,9 +21,8 @@ from .errors import (
 from .settings import AlignSettings, FetchSettings, Settings
 from .story import Story, load_story
 
-__version__ = "0.1.0"
 __all__ = [
-    "AlignSettings", "Judgement", "classify_pairs", "ExtractError", "FetchError", "FetchSettings", "NothingToCompareError",
+    "AlignSettings", "DatabaseBusyError", "Judgement", "classify_pairs", "ExtractError", "FetchError", "FetchSettings", "NothingToCompareError", "RefusedAddressError",
     "Settings", "StoreError", "Story", "StoryFileError", "StorydiffError", "TransientFetchError",
     "load_story",
 ]

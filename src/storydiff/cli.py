@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("story_files", nargs="+", metavar="STORY_FILE")
     run.add_argument("--no-refetch", action="store_true", help="reuse HTML stored by an earlier run")
     run.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
+    run.add_argument("--allow-private-networks", action="store_true",
+                     help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     run.set_defaults(handler=cmd_run)
 
     demo = commands.add_parser("demo", parents=[common], help="compare the bundled sample story")
@@ -76,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("story_files", nargs="+", metavar="STORY_FILE")
     serve.add_argument("--cron", default="0 * * * *", help='schedule, cron syntax (default "0 * * * *")')
     serve.add_argument("--name", default="storydiff", help="deployment name")
+    serve.add_argument("--allow-private-networks", action="store_true",
+                       help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     serve.set_defaults(handler=cmd_serve)
 
     evaluation = commands.add_parser("eval", parents=[common],
@@ -95,7 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _network_opt_in(args, settings: Settings) -> Settings:
+    if args.allow_private_networks:
+        return replace(settings, fetch=replace(settings.fetch, allow_private_networks=True))
+    return settings
+
+
 def cmd_run(args, settings: Settings) -> int:
+    settings = _network_opt_in(args, settings)
     if args.no_refetch:
         settings = replace(settings, fetch=replace(settings.fetch, refetch=False))
     if args.report_dir:
@@ -118,7 +129,7 @@ def _compare(story_files: list[str], settings: Settings) -> int:
     else:
         outcomes = compare_stories(story_files, settings)
     failures = [o for o in outcomes if isinstance(o, str)]
-    with Store.open(settings.db_path, read_only=True) as store:
+    with Store.open(settings.db_path, read_only=True, lock_timeout_s=settings.lock_timeout_s) as store:
         for summary in (o for o in outcomes if isinstance(o, StorySummary)):
             print(format_summary(summary, store))
     for failure in failures:
@@ -132,7 +143,10 @@ def format_summary(summary, store) -> str:
     lines = [f"\n{summary.story_id}: {summary.articles - summary.failed}/{summary.articles} articles compared, "
              + ", ".join(f"{n} {status}" for status, n in summary.claims.items()) + " claims"]
     for row in articles.filter(articles["status"] != "ok").iter_rows(named=True):
-        lines.append(f"  failed: {row['outlet']} <{row['url']}>: {row['status']}")
+        if row["status"] == "truncated":
+            lines.append(f"  truncated (compared in part): {row['outlet']} <{row['url']}>: {row['truncation']}")
+        else:
+            lines.append(f"  failed: {row['outlet']} <{row['url']}>: {row['status']}")
     lines.append(f"  {'status':<13} {'n':>2}  {'outlets':<40} claim")
     for row in claims.iter_rows(named=True):
         outlets = _clip(", ".join(row["outlets"]), 40)
@@ -150,7 +164,7 @@ def cmd_report(args, settings: Settings) -> int:
     from . import report
     from .store import Store
 
-    with Store.open(settings.db_path, read_only=True) as store:
+    with Store.open(settings.db_path, read_only=True, lock_timeout_s=settings.lock_timeout_s) as store:
         text = report.render(report.load_report(store, args.story_id), args.format)
     if args.out:
         try:
@@ -167,7 +181,7 @@ def cmd_serve(args, settings: Settings) -> int:
     from flows.compare import build_deployment
     from prefect import serve
 
-    deployment = build_deployment(args.story_files, args.cron, args.name, settings)
+    deployment = build_deployment(args.story_files, args.cron, args.name, _network_opt_in(args, settings))
     print(f"serving deployment {args.name!r} on cron {args.cron!r}; Ctrl+C stops it", file=sys.stderr)
     serve(deployment)
     return 0
@@ -235,7 +249,7 @@ def cmd_sql(args, settings: Settings) -> int:
 
     from .store import Store
 
-    with Store.open(settings.db_path, read_only=True) as store:
+    with Store.open(settings.db_path, read_only=True, lock_timeout_s=settings.lock_timeout_s) as store:
         frame = store.sql(args.query)
     if args.json:
         sys.stdout.write(frame.write_json() + "\n")

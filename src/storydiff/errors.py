@@ -23,7 +23,18 @@ class FetchError(StorydiffError):
 
 
 class TransientFetchError(FetchError):
-    """A fetch failure worth retrying (timeout, connection error, 5xx, 429)."""
+    """A fetch failure worth retrying (timeout, connection error, 5xx, 429).
+
+    `retry_after` is the wait in seconds the server asked for (Retry-After), if it did.
+    """
+
+    def __init__(self, location: str, reason: str, retry_after: float | None = None):
+        super().__init__(location, reason)
+        self.retry_after = retry_after
+
+
+class RefusedAddressError(FetchError):
+    """A URL, or a redirect, resolves to a loopback, private, link-local or metadata address."""
 
 
 class ExtractError(StorydiffError):
@@ -41,3 +52,7 @@ class NothingToCompareError(StorydiffError):
 
 class StoreError(StorydiffError):
     """The DuckDB file cannot be opened or queried."""
+
+
+class DatabaseBusyError(StoreError):
+    """Another process holds the DuckDB file's write lock for longer than the lock timeout."""

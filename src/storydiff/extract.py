@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 import trafilatura
@@ -16,6 +18,8 @@ class ExtractedArticle:
     author: str | None
     published: str | None  # ISO date as found in the page
     site_name: str | None
+    # Why the page holds only part of the article (paywall, a promise of more words), or None.
+    truncated: str | None = None
 
 
 def extract_article(html: str, url: str | None = None, max_chars: int = 200_000) -> ExtractedArticle:
@@ -35,10 +39,69 @@ def extract_article(html: str, url: str | None = None, max_chars: int = 200_000)
         raise ExtractError(location, f"extraction failed ({type(exc).__name__})") from None
     if document is None or not (document.text or "").strip():
         raise ExtractError(location, "no article text found")
+    text = document.text[:max_chars]
     return ExtractedArticle(
-        text=document.text[:max_chars],
+        text=text,
         title=document.title or None,
         author=document.author or None,
         published=document.date or None,
         site_name=document.sitename or None,
+        truncated=detect_truncation(html, text),
     )
+
+
+# Phrases a paywall puts where the article stops; specific enough not to match a site's
+# everyday "Subscribe" or "Log in" links.
+PAYWALL = re.compile(
+    r"""\b(
+        subscribe\s+(now\s+)?to\s+(continue|keep)\s+reading
+      | subscribe\s+to\s+read\s+(the\s+)?(full|rest|whole)
+      | to\s+(continue|keep)\s+reading,?\s+(please\s+)?(subscribe|log\s*in|sign\s*in|register|become\s+a\s+(member|subscriber))
+      | (article|story|content)\s+is\s+(only\s+)?(available|reserved|exclusive)\s+(to|for)\s+(paying\s+)?(subscribers|members)
+      | (for|to)\s+subscribers\s+only | subscribers?[-\s]only\s+(article|content|story)
+      | the\s+rest\s+of\s+this\s+(article|story)\s+is\s+(for|available\s+to)
+      | réservé\s+aux\s+abonnés | la\s+suite\s+est\s+réservée
+      | (nur\s+für|exklusiv\s+für)\s+abonnenten
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+NON_TEXT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+JSON_LD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
+MIN_MISSING_WORDS = 150
+
+
+def detect_truncation(html: str, text: str) -> str | None:
+    """Why `text` is only part of the article `html` promises, or None when nothing says so.
+
+    Two kinds of evidence: paywall wording in the visible page, and a schema.org wordCount at
+    least twice what was extracted (and 150 words more)."""
+    visible = " ".join(TAG.sub(" ", NON_TEXT.sub(" ", html)).split())
+    marker = PAYWALL.search(visible)
+    if marker:
+        return f"paywall: '{marker.group(0)}'"
+    promised = _promised_words(html)
+    readable = len(text.split())
+    if promised and promised >= 2 * readable and promised - readable >= MIN_MISSING_WORDS:
+        return f"the page promises {promised} words, {readable} could be read"
+    return None
+
+
+def _promised_words(html: str) -> int | None:
+    counts = []
+    for block in JSON_LD.findall(html)[:20]:
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item[:100])
+            elif isinstance(item, dict):
+                value = item.get("wordCount")
+                if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+                    counts.append(int(value))
+                stack.extend(v for v in item.values() if isinstance(v, dict | list))
+    return max(counts) if counts else None

@@ -1,19 +1,39 @@
-"""Fetch stage: the only module that touches the network or reads article files."""
+"""Fetch stage: the only module that touches the network or reads article files.
+
+A Fetcher serves one run. Every request goes through the network guard (public addresses only,
+checked after DNS, on every redirect), waits its turn at the host (one at a time, spaced out),
+obeys robots.txt, and is bounded: timeouts for connecting, for silence and for the whole attempt,
+a size cap counted before and after decompression, a redirect limit, HTML content types only.
+Timeouts, broken connections, 429 and 5xx are retried with backoff, honouring Retry-After.
+Every failure is a FetchError whose one-line reason the report shows.
+"""
 
 from __future__ import annotations
 
+import codecs
+import email.utils
 import hashlib
+import re
+import time
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
+import charset_normalizer
 import httpx
 
-from .errors import FetchError, TransientFetchError
+from .errors import FetchError, RefusedAddressError, TransientFetchError
+from .netguard import AddressPolicy, BlockedAddressError, guarded_transport
+from .politeness import ROBOTS_AGENT, HostGate, RobotsRules
 from .settings import FetchSettings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+REDIRECTS = (301, 302, 303, 307, 308)
+ROBOTS_MAX_BYTES = 500_000  # RFC 9309 asks crawlers to read at least 500 KiB
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,81 +46,282 @@ class Page:
     fetched_at: datetime
 
 
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    url: str
+    headers: httpx.Headers
+    body: bytes = b""  # read only for 2xx answers
+    redirect_to: str | None = None
+
+
 def content_hash(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
-def fetch_page(location: str, settings: FetchSettings, client: httpx.Client | None = None) -> Page:
-    """Fetch one article by URL or file path; raises FetchError with a short reason."""
-    if location.startswith(("http://", "https://")):
-        if client is None:
-            with make_client(settings) as own_client:
-                return _fetch_url(location, settings, own_client)
-        return _fetch_url(location, settings, client)
-    return _read_file(location, settings)
+def fetch_page(location: str, settings: FetchSettings) -> Page:
+    """Fetch one article by URL or file path with a Fetcher of its own."""
+    with Fetcher(settings) as fetcher:
+        return fetcher.fetch(location)
 
 
-def make_client(settings: FetchSettings) -> httpx.Client:
-    return httpx.Client(
-        timeout=httpx.Timeout(settings.timeout_s),
-        headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml"},
-        follow_redirects=True,
-        max_redirects=5,
-    )
+class Fetcher:
+    """Fetches the articles of a run; thread-safe, so fetch tasks can share one."""
+
+    def __init__(self, settings: FetchSettings):
+        self.settings = settings
+        policy = AddressPolicy(settings.allow_private_networks, settings.trusted_networks)
+        self.client = httpx.Client(
+            transport=guarded_transport(policy),
+            timeout=httpx.Timeout(connect=settings.connect_timeout_s, read=settings.read_timeout_s,
+                                  write=settings.read_timeout_s, pool=settings.total_timeout_s),
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml",
+                     "Accept-Encoding": "gzip, deflate"},
+            follow_redirects=False,  # followed here, so every hop is checked and counted
+            trust_env=False,  # a proxy from the environment would sidestep the address check
+        )
+        self.gate = HostGate(settings.min_host_delay_s)
+        self.robots = RobotsRules(self._load_robots)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> "Fetcher":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def fetch(self, location: str) -> Page:
+        """An article by http(s) URL or file path; raises FetchError with a short reason."""
+        if location.startswith(("http://", "https://")):
+            return self._fetch_with_retries(location)
+        return read_file(location, self.settings)
+
+    # -- one article ----------------------------------------------------------------------
+    def _fetch_with_retries(self, url: str) -> Page:
+        settings = self.settings
+        for attempt in range(settings.retries + 1):
+            try:
+                return self._fetch_once(url)
+            except TransientFetchError as exc:
+                if attempt == settings.retries:
+                    if attempt == 0:
+                        raise
+                    raise TransientFetchError(url, f"{exc.reason}; gave up after {attempt + 1} attempts") from None
+                wait = exc.retry_after if exc.retry_after is not None else settings.backoff_s * 2**attempt
+                if wait > settings.max_retry_after_s:
+                    raise FetchError(url, f"{exc.reason}; asked to retry after {wait:g}s, more than the "
+                                          f"{settings.max_retry_after_s:g}s limit") from None
+                time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _fetch_once(self, url: str) -> Page:
+        response = self._follow(url, url, self.settings.max_bytes, HTML_TYPES, obey_robots=True)
+        _raise_for_status(url, response)
+        body = response.body
+        if not body.strip():
+            raise FetchError(url, "empty response body")
+        declared = response.headers.get("content-type", "")
+        if not declared and not _looks_like_html(body):
+            raise FetchError(url, "not HTML (no content-type, body is not markup)")
+        if _looks_binary(body):
+            raise FetchError(url, "not HTML (binary body)")
+        html = decode_html(body, _charset(declared))
+        return Page(url, response.url, _mime(declared) or "text/html", html, content_hash(html),
+                    datetime.now(timezone.utc))
+
+    def _follow(self, url: str, location: str, cap: int, accept: tuple[str, ...] | None,
+                obey_robots: bool) -> _Response:
+        visited = [url]
+        current = url
+        while True:
+            if obey_robots:
+                self._check_robots(location, current)
+            response = self._get(current, location, cap, accept)
+            if response.redirect_to is None:
+                return response
+            target = urljoin(current, response.redirect_to)
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FetchError(location, f"redirected to a non-web address ({target[:200]})")
+            if target in visited:
+                raise FetchError(location, f"redirect loop ({current} -> {target})")
+            if len(visited) > self.settings.max_redirects:
+                raise FetchError(location, f"more than {self.settings.max_redirects} redirects")
+            visited.append(target)
+            current = target
+
+    def _get(self, url: str, location: str, cap: int, accept: tuple[str, ...] | None) -> _Response:
+        settings = self.settings
+        host = urlsplit(url).netloc
+        with self.gate.turn(host):
+            deadline = time.monotonic() + settings.total_timeout_s  # the wait for our turn does not count
+            try:
+                with self.client.stream("GET", url) as response:
+                    headers = response.headers
+                    if response.status_code in REDIRECTS and "location" in headers:
+                        return _Response(response.status_code, url, headers, redirect_to=headers["location"])
+                    if not 200 <= response.status_code < 300:
+                        return _Response(response.status_code, url, headers)
+                    mime = _mime(headers.get("content-type", ""))
+                    if accept is not None and mime and mime not in accept:
+                        raise FetchError(location, f"not HTML (content-type {mime})")
+                    length = headers.get("content-length", "")
+                    if length.isdigit() and int(length) > cap:
+                        raise FetchError(location, f"larger than the {cap}-byte limit (Content-Length {length})")
+                    body = _read_body(response, cap, deadline, location, settings.total_timeout_s)
+                    return _Response(response.status_code, str(response.url), headers, body)
+            except BlockedAddressError as exc:
+                raise RefusedAddressError(location, f"refused: {exc.host} resolves to {exc.address}, not a public address "
+                                           "(allow_private_networks permits it)") from None
+            except httpx.ConnectTimeout:
+                raise TransientFetchError(location, f"timed out connecting to {host} "
+                                                    f"({settings.connect_timeout_s:g}s)") from None
+            except httpx.TimeoutException:
+                raise TransientFetchError(location, f"timed out: no data for {settings.read_timeout_s:g}s") from None
+            except httpx.ConnectError as exc:
+                raise TransientFetchError(location, f"connection failed ({_first_line(exc)})") from None
+            except httpx.TransportError as exc:
+                raise TransientFetchError(location, f"connection broken ({type(exc).__name__})") from None
+
+    # -- robots.txt ------------------------------------------------------------------------
+    def _check_robots(self, location: str, url: str) -> None:
+        parts = urlsplit(url)
+        try:
+            rules = self.robots.parser_for(f"{parts.scheme}://{parts.netloc}")
+        except RefusedAddressError as exc:
+            raise RefusedAddressError(location, exc.reason) from None
+        except FetchError as exc:
+            reason = f"robots.txt of {parts.netloc}: {exc.reason}"
+            if isinstance(exc, TransientFetchError):
+                raise TransientFetchError(location, reason, exc.retry_after) from None
+            raise FetchError(location, reason) from None
+        if rules is None:
+            return
+        if not rules.can_fetch(ROBOTS_AGENT, url):
+            raise FetchError(location, "blocked by robots.txt" + (f" ({url})" if url != location else ""))
+        delay = rules.crawl_delay(ROBOTS_AGENT)
+        if delay:
+            self.gate.ask_for_delay(parts.netloc, float(delay))
+
+    def _load_robots(self, robots_url: str) -> tuple[int, str]:
+        response = self._follow(robots_url, robots_url, ROBOTS_MAX_BYTES, None, obey_robots=False)
+        if response.status == 429 or response.status >= 500:
+            raise TransientFetchError(robots_url, f"HTTP {response.status}", _retry_after(response.headers))
+        return response.status, response.body.decode("utf-8", errors="replace")
 
 
-def _fetch_url(url: str, settings: FetchSettings, client: httpx.Client) -> Page:
+def _raise_for_status(url: str, response: _Response) -> None:
+    if response.status == 429 or response.status >= 500:
+        raise TransientFetchError(url, f"HTTP {response.status}", _retry_after(response.headers))
+    if response.status >= 300:
+        raise FetchError(url, f"HTTP {response.status}")
+
+
+def _read_body(response: httpx.Response, cap: int, deadline: float, location: str, total_s: float) -> bytes:
+    """The body, decompressed, refusing to hold more than `cap` bytes at any point."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, detected
+    elif encoding in ("identity", ""):
+        inflater = None
+    else:
+        raise FetchError(location, f"unsupported content-encoding {encoding[:40]!r}")
+    body = bytearray()
+    received = 0
     try:
-        with client.stream("GET", url) as response:
-            if response.status_code == 429 or response.status_code >= 500:
-                raise TransientFetchError(url, f"HTTP {response.status_code}")
-            if response.status_code >= 400:
-                raise FetchError(url, f"HTTP {response.status_code}")
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type not in HTML_TYPES:
-                raise FetchError(url, f"not HTML (content-type {content_type or 'missing'})")
-            body = _read_capped(response.iter_bytes(), settings.max_bytes, url)
-            encoding = response.charset_encoding or "utf-8"
-            final_url = str(response.url)
-    except httpx.TimeoutException:
-        raise TransientFetchError(url, f"timed out after {settings.timeout_s:g}s") from None
-    except httpx.TooManyRedirects:
-        raise FetchError(url, "too many redirects") from None
-    except httpx.TransportError as exc:
-        raise TransientFetchError(url, f"connection failed ({type(exc).__name__})") from None
-    html = _decode(body, encoding)
-    return Page(url, final_url, content_type, html, content_hash(html), datetime.now(timezone.utc))
+        for chunk in response.iter_raw():
+            received += len(chunk)
+            if received > cap:
+                raise FetchError(location, f"larger than the {cap}-byte limit")
+            if time.monotonic() > deadline:
+                raise TransientFetchError(location, f"timed out after {total_s:g}s in all (body still arriving)")
+            if inflater is None:
+                body += chunk
+                continue
+            body += inflater.decompress(chunk, cap + 1 - len(body))
+            if len(body) > cap or inflater.unconsumed_tail:
+                raise FetchError(location, f"larger than the {cap}-byte limit once decompressed")
+        if inflater is not None:
+            body += inflater.flush()
+            if len(body) > cap:
+                raise FetchError(location, f"larger than the {cap}-byte limit once decompressed")
+    except zlib.error:
+        raise FetchError(location, f"corrupt {encoding} body") from None
+    return bytes(body)
 
 
-def _read_file(location: str, settings: FetchSettings) -> Page:
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _mime(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
+def _charset(content_type: str) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """Text of an HTML body. Servers often get the charset wrong, so the evidence is weighed:
+    a byte-order mark, then valid UTF-8 (multi-byte sequences are rarely valid by accident), then
+    the charset the server or the page declares, then a statistical guess, then windows-1252."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace")
+    candidates = ["utf-8", declared]
+    meta = META_CHARSET.search(body[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", errors="ignore"))
+    for name in filter(None, candidates):
+        try:
+            return body.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    guess = charset_normalizer.from_bytes(body[:200_000]).best()
+    return body.decode(guess.encoding if guess else "cp1252", errors="replace")
+
+
+def read_file(location: str, settings: FetchSettings) -> Page:
     path = Path(location)
     try:
         with path.open("rb") as handle:
-            body = _read_capped(iter(lambda: handle.read(65536), b""), settings.max_bytes, location)
+            body = handle.read(settings.max_bytes + 1)
     except OSError as exc:
         raise FetchError(location, f"cannot read file ({exc.strerror or exc})") from None
+    if len(body) > settings.max_bytes:
+        raise FetchError(location, f"larger than the {settings.max_bytes}-byte limit")
     if path.suffix.lower() not in HTML_SUFFIXES and not _looks_like_html(body):
         raise FetchError(location, "not HTML (file does not start with markup)")
-    html = _decode(body, "utf-8")
+    html = decode_html(body)
     return Page(location, location, "text/html", html, content_hash(html), datetime.now(timezone.utc))
-
-
-def _read_capped(chunks, max_bytes: int, location: str) -> bytes:
-    body = bytearray()
-    for chunk in chunks:
-        body.extend(chunk)
-        if len(body) > max_bytes:
-            raise FetchError(location, f"larger than the {max_bytes}-byte limit")
-    return bytes(body)
 
 
 def _looks_like_html(body: bytes) -> bool:
     head = body[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body"))
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta", b"<!--"))
 
 
-def _decode(body: bytes, encoding: str) -> str:
-    try:
-        return body.decode(encoding, errors="replace")
-    except LookupError:  # an unknown charset named by the server
-        return body.decode("utf-8", errors="replace")
+def _looks_binary(body: bytes) -> bool:
+    head = body[:1024]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return head.startswith((b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff")) or b"\x00" in head
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

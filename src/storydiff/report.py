@@ -13,8 +13,10 @@ from pathlib import Path
 
 from .errors import StorydiffError
 from .store import Store
+from .story import SLUG
 
-STATUS_ORDER = ("contradicted", "shared", "unique")
+STATUS_ORDER = ("contradicted", "shared", "possibly-shared", "unique")
+USABLE = ("ok", "truncated")
 
 
 @dataclass
@@ -26,14 +28,19 @@ class ReportData:
     claims: list[dict]  # each with "sentences": {article_no: [text, ...]}
     conflicts: list[dict]
     coverage: list[dict]
+    versions: list[dict]  # only articles whose text changed after the first fetch
 
     @property
     def ok_articles(self) -> list[dict]:
-        return [a for a in self.articles if a["status"] == "ok"]
+        return [a for a in self.articles if a["status"] in USABLE]
 
     @property
     def failed_articles(self) -> list[dict]:
-        return [a for a in self.articles if a["status"] != "ok"]
+        return [a for a in self.articles if a["status"] not in USABLE]
+
+    @property
+    def truncated_articles(self) -> list[dict]:
+        return [a for a in self.articles if a["status"] == "truncated"]
 
     def outlet(self, article_no: int) -> str:
         return next(a["outlet"] for a in self.articles if a["article_no"] == article_no)
@@ -67,7 +74,13 @@ def load_report(store: Store, story_id: str) -> ReportData:
         claims=claims,
         conflicts=store.frame("conflicts_of_story", [story_id]).to_dicts(),
         coverage=store.frame("coverage_of_story", [story_id]).to_dicts(),
+        versions=_updated_versions(store.frame("versions_of_story", [story_id]).to_dicts()),
     )
+
+
+def _updated_versions(rows: list[dict]) -> list[dict]:
+    changed = {row["url"] for row in rows if row["version"] > 1}
+    return [row for row in rows if row["url"] in changed and row["version"] > 1]
 
 
 def render(data: ReportData, fmt: str) -> str:
@@ -78,7 +91,13 @@ def render(data: ReportData, fmt: str) -> str:
 
 
 def write_html(store: Store, story_id: str, report_dir: Path) -> Path:
-    path = Path(report_dir) / f"{story_id}.html"
+    """<report_dir>/<story_id>.html; a story id that is not a slug could name a path elsewhere."""
+    if not SLUG.match(story_id):
+        raise StorydiffError(f"story id {story_id[:80]!r} is not a slug; no report written")
+    report_dir = Path(report_dir)
+    path = report_dir / f"{story_id}.html"
+    if path.resolve().parent != report_dir.resolve():
+        raise StorydiffError(f"report for {story_id!r} would leave {report_dir}; no report written")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(load_report(store, story_id)), encoding="utf-8")
     return path
@@ -93,7 +112,7 @@ def render_json(data: ReportData) -> str:
         "compared_at": data.compared_at.isoformat() if data.compared_at else None,
         "counts": data.counts(),
         "articles": [
-            {k: a[k] for k in ("outlet", "url", "status", "title", "author", "published", "n_sentences")}
+            {k: a[k] for k in ("outlet", "url", "status", "truncation", "title", "author", "published", "n_sentences")}
             | {"republishes": outlets[a["source_article_no"]] if a["source_article_no"] != a["article_no"] else None}
             for a in data.articles
         ],
@@ -118,6 +137,7 @@ def render_json(data: ReportData) -> str:
             for k in data.conflicts
         ],
         "coverage": data.coverage,
+        "updates": data.versions,
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
 
@@ -128,7 +148,8 @@ def _span_text(text: str, start: int | None, end: int | None) -> str | None:
 
 # -- Markdown ------------------------------------------------------------------------------
 def _md(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    # Markdown renderers pass HTML through: web text is escaped here too.
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
 
 
 def render_markdown(data: ReportData) -> str:
@@ -137,9 +158,13 @@ def render_markdown(data: ReportData) -> str:
         f"# {_md(data.title)}",
         "",
         f"Story `{data.story_id}`: {len(data.ok_articles)} of {len(data.articles)} articles compared; "
-        f"{counts['shared']} shared, {counts['unique']} unique, {counts['contradicted']} contradicted claims.",
+        f"{counts['shared']} shared, {counts['unique']} unique, {counts['contradicted']} contradicted"
+        + (f", {counts['possibly-shared']} possibly shared" if counts["possibly-shared"] else "") + " claims.",
         "",
     ]
+    for a in data.truncated_articles:
+        lines += [f"- {_md(a['outlet'])} could only be read in part ({_md(a['truncation'])}): a claim it lacks "
+                  "is marked possibly-shared, not unique.", ""]
     if data.failed_articles:
         lines += ["## Articles that could not be compared", "", "| outlet | url | reason |", "|---|---|---|"]
         lines += [f"| {_md(a['outlet'])} | {_md(a['url'])} | {_md(a['status'])} |" for a in data.failed_articles]
@@ -157,8 +182,17 @@ def render_markdown(data: ReportData) -> str:
         lines.append("")
     lines += ["## Claims", "", "| status | outlets | claim |", "|---|---|---|"]
     lines += [f"| {c['status']} | {_md(', '.join(c['outlets']))} | {_md(c['text'])} |" for c in data.claims]
-    lines += ["", "## Coverage", "", "| outlet | sentences | shared | unique | contradicted |", "|---|---|---|---|---|"]
-    lines += [f"| {_md(r['outlet'])} | {r['sentences']} | {r['shared']} | {r['unique']} | {r['contradicted']} |" for r in data.coverage]
+    lines += ["", "## Coverage", "", "| outlet | sentences | shared | unique | contradicted | possibly shared |",
+              "|---|---|---|---|---|---|"]
+    lines += [f"| {_md(r['outlet'])} | {r['sentences']} | {r['shared']} | {r['unique']} | {r['contradicted']} "
+              f"| {r['possibly_shared']} |" for r in data.coverage]
+    if data.versions:
+        lines += ["", "## Updates since the first fetch", "", "| outlet | version | fetched | change | before | after |",
+                  "|---|---|---|---|---|---|"]
+        for v in data.versions:
+            for c in v["changes"]:
+                lines.append(f"| {_md(v['outlet'])} | {v['version']} | {_md(v['fetched_at'])} | {c['kind']} "
+                             f"| {_md(c['before'] or '')} | {_md(c['after'] or '')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -179,6 +213,8 @@ th{background:#eef1f4;position:sticky;top:0}
 tr.shared td.status,.chip-shared{background:#d8f1dd} tr.unique td.status,.chip-unique{background:#e7ecf5}
 tr.contradicted td.status,.chip-contradicted{background:#f9d6d5}
 tr.updated td.status{background:#fbeecb}
+tr.possibly-shared td.status,.chip-possibly-shared{background:#fbeecb} tr.possibly-shared td.cell:not(:empty){background:#fffaf0}
+del{background:#fbe0df} ins{background:#dff3e3;text-decoration:none}
 tr.contradicted td.cell:not(:empty){background:#fdf0ef} tr.shared td.cell:not(:empty){background:#f1faf3}
 tr.unique td.cell:not(:empty){background:#f6f8fb}
 td.status{font-weight:600;white-space:nowrap} td.cell p{margin:0 0 .4rem}
@@ -208,8 +244,12 @@ def render_html(data: ReportData) -> str:
         f"<div class='meta'>story <code>{_e(data.story_id)}</code> · {len(ok)} of {len(data.articles)} articles compared"
         f" · {_e(data.compared_at.strftime('%Y-%m-%d %H:%M UTC') if data.compared_at else '')}</div>",
         "<div class='chips'>" + "".join(
-            f"<span class='chip-{s}'>{counts[s]} {s}</span>" for s in STATUS_ORDER) + "</div>",
+            f"<span class='chip-{s}'>{counts[s]} {s}</span>" for s in STATUS_ORDER
+            if counts[s] or s != "possibly-shared") + "</div>",
     ]
+    for a in data.truncated_articles:
+        parts.append(f"<p class='note'><b>{_e(a['outlet'])}</b> could only be read in part ({_e(a['truncation'])}): "
+                     "a claim it lacks is marked <i>possibly shared</i>, not unique.</p>")
     if data.failed_articles:
         parts.append("<h2>Articles that could not be compared</h2><table class='failed'><tr><th>outlet</th><th>url</th><th>reason</th></tr>")
         parts += [f"<tr><td>{_e(a['outlet'])}</td><td>{_e(a['url'])}</td><td>{_e(a['status'])}</td></tr>" for a in data.failed_articles]
@@ -232,9 +272,31 @@ def render_html(data: ReportData) -> str:
             "<td class='cell'>" + "".join(f"<p>{_e(t)}</p>" for t in claim["sentences"].get(a["article_no"], [])) + "</td>"
             for a in ok)
         parts.append(f"<tr class='{_e(claim['status'])}'><td class='status'>{_e(claim['status'])}</td>{cells}</tr>")
-    parts.append("</table><h2>Coverage by outlet</h2><table><tr><th>outlet</th><th>sentences</th><th>shared</th><th>unique</th><th>contradicted</th></tr>")
-    parts += [f"<tr><td>{_e(r['outlet'])}</td><td>{r['sentences']}</td><td>{r['shared']}</td><td>{r['unique']}</td><td>{r['contradicted']}</td></tr>" for r in data.coverage]
-    parts.append("</table><p class='note'>shared: an independent outlet says the same · unique: only this outlet (or copies of its text) · "
+    parts.append("</table><h2>Coverage by outlet</h2><table><tr><th>outlet</th><th>sentences</th><th>shared</th><th>unique</th>"
+                 "<th>contradicted</th><th>possibly shared</th></tr>")
+    parts += [f"<tr><td>{_e(r['outlet'])}</td><td>{r['sentences']}</td><td>{r['shared']}</td><td>{r['unique']}</td>"
+              f"<td>{r['contradicted']}</td><td>{r['possibly_shared']}</td></tr>" for r in data.coverage]
+    parts.append("</table>")
+    if data.versions:
+        parts.append("<h2>Updates since the first fetch</h2><table><tr><th>outlet</th><th>version</th><th>fetched</th>"
+                     "<th>changes</th></tr>")
+        for v in data.versions:
+            changes = "".join(f"<p>{_change_html(c)}</p>" for c in v["changes"])
+            parts.append(f"<tr><td>{_e(v['outlet'])}</td><td>{v['version']}</td><td>{_e(_when(v['fetched_at']))}</td>"
+                         f"<td>+{v['added']} −{v['removed']} ~{v['edited']}{changes}</td></tr>")
+        parts.append("</table>")
+    parts.append("<p class='note'>shared: an independent outlet says the same · unique: only this outlet (or copies of its text) · "
+                 "possibly shared: only one source says it, but an outlet that could only be read in part may say it too · "
                  "contradicted: another outlet states something incompatible (kind: number, negation, or nli: the trained model) · "
                  "number-update: a later article gives a larger figure, listed but not counted as a contradiction.</p></body></html>")
     return "\n".join(parts)
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, datetime) else str(value or "")
+
+
+def _change_html(change: dict) -> str:
+    before = f"<del>{_e(change['before'])}</del>" if change["before"] else ""
+    after = f"<ins>{_e(change['after'])}</ins>" if change["after"] else ""
+    return f"{_e(change['kind'])}: {before}{' → ' if before and after else ''}{after}"

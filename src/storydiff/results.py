@@ -18,14 +18,15 @@ from .story import ArticleRef, Story
 class ArticleOutcome:
     article_no: int
     ref: ArticleRef
-    status: str = "ok"  # 'ok' or the reason the article could not be used
+    # 'ok'; 'truncated' (compared, but part of the article could not be read); or why it was not used
+    status: str = "ok"
     page: Page | None = None
     extracted: ExtractedArticle | None = None
     sentences: list[Sentence] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:
-        return self.status == "ok"
+    def usable(self) -> bool:
+        return self.status in ("ok", "truncated")
 
 
 @dataclass
@@ -37,7 +38,7 @@ class StoryResult:
 
 def sentence_rows(articles: list[ArticleOutcome]) -> list[tuple[ArticleOutcome, Sentence]]:
     """All sentences of the usable articles, in story order: the row order of the alignment."""
-    return [(article, s) for article in articles if article.ok for s in article.sentences]
+    return [(article, s) for article in articles if article.usable for s in article.sentences]
 
 
 def sentence_id(article_no: int, position: int) -> str:
@@ -56,7 +57,8 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
             "outlet": [a.ref.outlet for a in result.articles],
             "url": [a.ref.url for a in result.articles],
             "status": [a.status for a in result.articles],
-            "error": [None if a.ok else a.status for a in result.articles],
+            "error": [None if a.usable else a.status for a in result.articles],
+            "truncation": [a.extracted.truncated if a.extracted else None for a in result.articles],
             "title": [a.extracted.title if a.extracted else None for a in result.articles],
             "author": [a.extracted.author if a.extracted else None for a in result.articles],
             "published": [a.extracted.published if a.extracted else None for a in result.articles],
@@ -64,11 +66,11 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
             "fetched_at": [a.page.fetched_at if a.page else None for a in result.articles],
             "page_sha256": [a.page.sha256 if a.page else None for a in result.articles],
             "source_article_no": [
-                alignment.source_of[a.article_no] if a.ok else a.article_no for a in result.articles
+                alignment.source_of[a.article_no] if a.usable else a.article_no for a in result.articles
             ],
             "n_sentences": [len(a.sentences) for a in result.articles],
         },
-        schema_overrides={"error": pl.String, "title": pl.String, "author": pl.String,
+        schema_overrides={"error": pl.String, "truncation": pl.String, "title": pl.String, "author": pl.String,
                           "published": pl.String, "site_name": pl.String, "page_sha256": pl.String,
                           "fetched_at": pl.Datetime("us", "UTC")},
     )

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import __version__
+from .errors import StorydiffError
 from .nli import PACKAGED_NLI_MODEL
 
 DEFAULT_DB = Path("data/storydiff.duckdb")
@@ -16,13 +18,26 @@ DEFAULT_NLI_MODEL = PACKAGED_NLI_MODEL
 
 @dataclass(frozen=True)
 class FetchSettings:
-    timeout_s: float = 15.0
-    max_bytes: int = 5_000_000
-    user_agent: str = "storydiff/0.1 (news claim comparison; +https://pypi.org/project/storydiff/)"
-    retries: int = 2
-    retry_delay_s: float = 2.0
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 15.0  # longest silence allowed while a response is arriving
+    total_timeout_s: float = 60.0  # one response, first byte to last: a slow drip ends here
+    max_bytes: int = 5_000_000  # of body, counted before and after decompression
+    max_redirects: int = 5
+    retries: int = 2  # extra attempts after a timeout, a broken connection, a 429 or a 5xx
+    backoff_s: float = 2.0  # wait before the first retry, doubled for each next one
+    max_retry_after_s: float = 120.0  # a longer Retry-After gives up instead of waiting
+    min_host_delay_s: float = 1.0  # between two requests to one host (robots.txt Crawl-delay may raise it)
+    # Refuse URLs resolving to loopback, private, link-local or metadata addresses unless allowed;
+    # trusted_networks (CIDR) are allowed even so, e.g. an internal mirror of a news site.
+    allow_private_networks: bool = False
+    trusted_networks: tuple[str, ...] = ()
+    contact_url: str = "https://pypi.org/project/storydiff/"  # sent in the user agent
     # False reuses the HTML stored by an earlier run of the same URL instead of fetching again.
     refetch: bool = True
+
+    @property
+    def user_agent(self) -> str:
+        return f"storydiff/{__version__} (news claim comparison; +{self.contact_url})"
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,8 @@ class Settings:
     max_text_chars: int = 200_000
     max_sentence_chars: int = 1_000
     max_sentences_per_article: int = 1_000
+    # A second writer on the database waits this long for the first to finish, then gives up.
+    lock_timeout_s: float = 60.0
     fetch: FetchSettings = field(default_factory=FetchSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
 
@@ -73,6 +90,19 @@ class Settings:
             settings = replace(settings, model=env["STORYDIFF_MODEL"])
         if "STORYDIFF_NLI_MODEL" in env:
             settings = replace(settings, nli_model=env["STORYDIFF_NLI_MODEL"])
+        if env.get("STORYDIFF_ALLOW_PRIVATE_NETWORKS", "").lower() in ("1", "true", "yes"):
+            settings = replace(settings, fetch=replace(settings.fetch, allow_private_networks=True))
+        if env.get("STORYDIFF_CONTACT_URL"):
+            settings = replace(settings, fetch=replace(settings.fetch, contact_url=env["STORYDIFF_CONTACT_URL"]))
+        if env.get("STORYDIFF_LOCK_TIMEOUT"):
+            settings = replace(settings, lock_timeout_s=_seconds(env, "STORYDIFF_LOCK_TIMEOUT"))
         if env.get("STORYDIFF_REPORT_DIR"):
             settings = replace(settings, report_dir=Path(env["STORYDIFF_REPORT_DIR"]))
         return settings
+
+
+def _seconds(env: Mapping[str, str], name: str) -> float:
+    try:
+        return float(env[name])
+    except ValueError:
+        raise StorydiffError(f"{name}={env[name]!r} is not a number of seconds") from None

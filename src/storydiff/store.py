@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from functools import cache
@@ -12,10 +13,14 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from .errors import StoreError
+from .embed import text_hash
+from .errors import DatabaseBusyError, StoreError
 from .fetch import Page
 from .results import StoryResult, to_frames
+from .versions import counts, diff_sentences
 
+LOCK_HOLDER = re.compile(r"PID (\d+)")
+LOCK_POLL_S = 0.2
 NAME_HEADER = re.compile(r"^--\s*name:\s*(\S+)\s*$", re.MULTILINE)
 STORY_TABLE_DELETES = (
     "delete_conflicts", "delete_sentence_matches", "delete_sentences",
@@ -51,16 +56,31 @@ class Store:
         self.q = load_queries()
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False) -> "Store":
+    def open(cls, path: str | Path, read_only: bool = False, lock_timeout_s: float = 0.0) -> "Store":
+        """Open the file; while another process holds its write lock, wait up to lock_timeout_s.
+
+        DuckDB lets one process write, or several read, at a time: hold a Store briefly."""
         path = Path(path)
-        try:
-            if not read_only:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            elif not path.exists():
-                raise StoreError(f"{path}: no database here yet (run a story first)")
-            connection = duckdb.connect(str(path), read_only=read_only)
-        except (duckdb.Error, OSError) as exc:
-            raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
+        deadline = time.monotonic() + lock_timeout_s
+        while True:
+            try:
+                if not read_only:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                elif not path.exists():
+                    raise StoreError(f"{path}: no database here yet (run a story first)")
+                connection = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
+                if time.monotonic() >= deadline:
+                    holder = LOCK_HOLDER.search(str(exc))
+                    raise DatabaseBusyError(
+                        f"{path}: in use by another process{f' (PID {holder.group(1)})' if holder else ''}; "
+                        f"gave up after waiting {lock_timeout_s:g}s (STORYDIFF_LOCK_TIMEOUT)") from None
+                time.sleep(LOCK_POLL_S)
+            except (duckdb.Error, OSError) as exc:
+                raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
         store = cls(connection, path)
         if not read_only:
             connection.execute((sql_dir() / "schema.sql").read_text(encoding="utf-8"))
@@ -117,6 +137,7 @@ class Store:
                 self.con.execute(self.q[name], [story.id])
             self.con.execute(self.q["insert_story"],
                              [story.id, story.title, str(story.path), datetime.now(timezone.utc)])
+            self._record_versions(result)
             for table, frame in frames.items():
                 self.con.register(f"incoming_{table}", frame)
                 try:
@@ -128,6 +149,26 @@ class Store:
         except BaseException:
             self.con.rollback()
             raise
+
+    def _record_versions(self, result: StoryResult) -> None:
+        """A new version for each article whose extracted text differs from its last one."""
+        for article in result.articles:
+            if not article.usable or article.extracted is None:
+                continue
+            digest = text_hash(article.extracted.text)
+            last = self.con.execute(self.q["latest_text_version"], [result.story.id, article.ref.url]).fetchall()
+            if last and last[0][1] == digest:
+                continue
+            version, previous = (last[0][0], list(last[0][2])) if last else (0, [])
+            sentences = [s.text for s in article.sentences]
+            changes = diff_sentences(previous, sentences)
+            n = counts(changes)
+            self.con.execute(self.q["insert_text_version"], [
+                result.story.id, article.ref.url, article.ref.outlet, version + 1,
+                article.page.fetched_at if article.page else None, digest, sentences,
+                n["added"], n["removed"], n["edited"],
+                [{"kind": c.kind, "before": c.before, "after": c.after} for c in changes],
+            ])
 
     # -- reading -------------------------------------------------------------------------
     def frame(self, name: str, params: list | None = None) -> pl.DataFrame:

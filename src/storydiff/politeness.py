@@ -1,0 +1,70 @@
+"""Politeness toward the sites storydiff reads: one request at a time per host, spaced out,
+and robots.txt (RFC 9309) honoured. State lives for one run and is shared by its fetch threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from urllib.robotparser import RobotFileParser
+
+ROBOTS_AGENT = "storydiff"
+
+
+class HostGate:
+    """At most one request at a time per host, and at least `delay` seconds between two."""
+
+    def __init__(self, min_delay_s: float, max_delay_s: float = 30.0):
+        self.min_delay_s = min_delay_s
+        self.max_delay_s = max_delay_s
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._last_done: dict[str, float] = {}
+        self._delay: dict[str, float] = {}
+
+    def ask_for_delay(self, host: str, seconds: float) -> None:
+        """A site's Crawl-delay: longer gaps than ours are kept, up to max_delay_s."""
+        self._delay[host] = min(max(seconds, self.min_delay_s), self.max_delay_s)
+
+    @contextmanager
+    def turn(self, host: str) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:
+            last = self._last_done.get(host)
+            if last is not None:
+                wait = last + self._delay.get(host, self.min_delay_s) - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last_done[host] = time.monotonic()
+
+
+class RobotsRules:
+    """robots.txt per origin, fetched once per run through `load` (which returns status and text)."""
+
+    def __init__(self, load: Callable[[str], tuple[int, str]]):
+        self._load = load
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._parsed: dict[str, RobotFileParser | None] = {}  # None: no rules, everything allowed
+
+    def parser_for(self, origin: str) -> RobotFileParser | None:
+        with self._guard:
+            lock = self._locks.setdefault(origin, threading.Lock())
+        with lock:  # one fetch of robots.txt per origin even when threads ask together
+            if origin not in self._parsed:
+                status, text = self._load(f"{origin}/robots.txt")
+                # RFC 9309: 4xx means no rules; the loader raises for 5xx and network failures,
+                # which are not cached, so the next article on that host asks again.
+                self._parsed[origin] = _parse(text) if 200 <= status < 300 else None
+            return self._parsed[origin]
+
+
+def _parse(text: str) -> RobotFileParser:
+    parser = RobotFileParser()
+    parser.parse(text.splitlines())
+    return parser
