@@ -64,8 +64,7 @@ def latin1_article(with_meta: bool) -> bytes:
 class FaultHandler(BaseHTTPRequestHandler):
     hits: dict[str, int] = {}
     hit_times: dict[str, list[float]] = {}
-    active = 0
-    most_active = 0
+    spans: dict[str, list[tuple[float, float]]] = {}  # (start, end) of each request
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -73,18 +72,17 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split("?")[0]
+        started = time.monotonic()
         with FaultHandler.lock:
             FaultHandler.hits[path] = FaultHandler.hits.get(path, 0) + 1
-            FaultHandler.hit_times.setdefault(path, []).append(time.monotonic())
-            FaultHandler.active += 1
-            FaultHandler.most_active = max(FaultHandler.most_active, FaultHandler.active)
+            FaultHandler.hit_times.setdefault(path, []).append(started)
         try:
             self._route(path)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up on purpose (size cap, timeout)
         finally:
             with FaultHandler.lock:
-                FaultHandler.active -= 1
+                FaultHandler.spans.setdefault(path, []).append((started, time.monotonic()))
 
     def _route(self, path: str):
         hits = FaultHandler.hits[path]
@@ -93,7 +91,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         if path.startswith("/good/"):
             file = SAMPLE / path.removeprefix("/good/")
             if file.is_file():
-                time.sleep(0.05)  # long enough for overlapping requests to show up in most_active
+                time.sleep(0.05)  # long enough for overlapping requests to show in spans
                 return self._send(200, "text/html; charset=utf-8", file.read_bytes())
         if path == "/paywall":
             return self._send(200, "text/html; charset=utf-8", (PAGES / "paywall.html").read_bytes())
