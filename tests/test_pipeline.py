@@ -7,7 +7,7 @@ import pytest
 from flows.compare import StorySummary, build_deployment, compare_stories, compare_story
 from storydiff.errors import NothingToCompareError
 from storydiff.gold import load_gold, score_story
-from storydiff.settings import FetchSettings, Settings
+from storydiff.settings import Settings
 from storydiff.store import Store, load_queries
 
 from conftest import SAMPLE_GOLD, SAMPLE_STORY, write_story
