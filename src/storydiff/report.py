@@ -12,11 +12,11 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import StorydiffError
+from .results import USABLE_STATUSES
 from .store import Store
 from .story import SLUG
 
 STATUS_ORDER = ("contradicted", "shared", "possibly-shared", "unique")
-USABLE = ("ok", "truncated")
 
 
 @dataclass
@@ -32,11 +32,11 @@ class ReportData:
 
     @property
     def ok_articles(self) -> list[dict]:
-        return [a for a in self.articles if a["status"] in USABLE]
+        return [a for a in self.articles if a["status"] in USABLE_STATUSES]
 
     @property
     def failed_articles(self) -> list[dict]:
-        return [a for a in self.articles if a["status"] not in USABLE]
+        return [a for a in self.articles if a["status"] not in USABLE_STATUSES]
 
     @property
     def truncated_articles(self) -> list[dict]:
@@ -79,8 +79,7 @@ def load_report(store: Store, story_id: str) -> ReportData:
 
 
 def _updated_versions(rows: list[dict]) -> list[dict]:
-    changed = {row["url"] for row in rows if row["version"] > 1}
-    return [row for row in rows if row["url"] in changed and row["version"] > 1]
+    return [row for row in rows if row["version"] > 1]  # version 1 is the first text, not an update
 
 
 def render(data: ReportData, fmt: str) -> str:
@@ -242,7 +241,7 @@ def render_html(data: ReportData) -> str:
         f"<title>storydiff: {_e(data.title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_e(data.title)}</h1>",
         f"<div class='meta'>story <code>{_e(data.story_id)}</code> · {len(ok)} of {len(data.articles)} articles compared"
-        f" · {_e(data.compared_at.strftime('%Y-%m-%d %H:%M UTC') if data.compared_at else '')}</div>",
+        f" · {_e(_when(data.compared_at))}</div>",
         "<div class='chips'>" + "".join(
             f"<span class='chip-{s}'>{counts[s]} {s}</span>" for s in STATUS_ORDER
             if counts[s] or s != "possibly-shared") + "</div>",

@@ -14,6 +14,9 @@ from .segment import Sentence
 from .story import ArticleRef, Story
 
 
+USABLE_STATUSES = ("ok", "truncated")
+
+
 @dataclass
 class ArticleOutcome:
     article_no: int
@@ -26,7 +29,7 @@ class ArticleOutcome:
 
     @property
     def usable(self) -> bool:
-        return self.status in ("ok", "truncated")
+        return self.status in USABLE_STATUSES
 
 
 @dataclass
