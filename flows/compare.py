@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, PairJudge, RuleDetector
 from storydiff.embed import embed_texts, load_embedder, text_hash
 from storydiff.errors import ExtractError, FetchError, NothingToCompareError
-from storydiff.extract import extract_article
+from storydiff.extract import ExtractedArticle, extract_article, extractor_id
 from storydiff.fetch import Fetcher, Page
 from storydiff.nli import load_nli_model
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
@@ -36,6 +36,9 @@ class StorySummary:
     failed: int
     claims: dict[str, int]  # status -> count
     report_path: str
+    # work done by this run, not taken from the caches: pages extracted, sentences embedded,
+    # sentence pairs through the NLI model (each direction counts)
+    work: dict[str, int] = field(default_factory=dict)
 
 
 # Retries happen inside the fetcher, not here: it honours the wait a server asks for (Retry-After).
@@ -45,8 +48,8 @@ def fetch_task(ref: ArticleRef, fetcher: Fetcher) -> Page:
 
 
 @task(name="extract-and-segment", cache_policy=NO_CACHE)
-def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
-    extracted = extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
+def extract_task(outcome: ArticleOutcome, settings: Settings, cached: ExtractedArticle | None = None) -> ArticleOutcome:
+    extracted = cached or extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
     outcome.extracted = extracted
     outcome.sentences = split_sentences(
         extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars
@@ -59,7 +62,7 @@ def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
 
 
 @task(name="embed", cache_policy=NO_CACHE)
-def embed_task(texts: list[str], settings: Settings) -> np.ndarray:
+def embed_task(texts: list[str], settings: Settings) -> tuple[np.ndarray, int]:
     embedder = load_embedder(settings.model, settings.embed_batch_size)
     with open_store(settings) as store:
         cached = store.cached_embeddings(embedder.name, (text_hash(t) for t in texts))
@@ -68,7 +71,7 @@ def embed_task(texts: list[str], settings: Settings) -> np.ndarray:
     if fresh:
         with open_store(settings) as store:
             store.save_embeddings(embedder.name, fresh)
-    return vectors
+    return vectors, len(fresh)
 
 
 def open_store(settings: Settings) -> Store:
@@ -84,8 +87,11 @@ def align_task(result_rows, vectors, outcomes: list[ArticleOutcome], detector: C
     return align_story(vectors, article_of, texts, len(outcomes), detector, settings.align, published)
 
 
-def conflict_detector(settings: Settings) -> ConflictDetector:
-    return PairJudge(load_nli_model(settings.nli_model)) if settings.nli_model else RuleDetector()
+def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector:
+    """The NLI judge (with the scores of earlier runs), or the rules alone when no model is set."""
+    if not settings.nli_model:
+        return RuleDetector()
+    return PairJudge(load_nli_model(settings.nli_model), known_scores=known_scores)
 
 
 # Fetches run in parallel threads; the fetcher keeps to one request at a time per host.
@@ -99,12 +105,7 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     story = load_story(story_file)
     log.info("%s: fetching %d articles", story.id, len(story.articles))
     outcomes = _fetch_all(story.articles, settings)
-    for outcome in outcomes:
-        if outcome.usable:
-            try:
-                extract_task(outcome, settings)
-            except ExtractError as exc:
-                outcome.status = exc.reason
+    extracted = _extract_all(outcomes, settings)
     usable = [o for o in outcomes if o.usable]
     log.info("%s: %d of %d articles usable", story.id, len(usable), len(outcomes))
     if not usable:
@@ -112,10 +113,19 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
         raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
     rows = sentence_rows(outcomes)
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
-    vectors = embed_task([s.text for _, s in rows], settings)
-    alignment = align_task(rows, vectors, outcomes, conflict_detector(settings), settings)
+    texts = [s.text for _, s in rows]
+    vectors, embedded = embed_task(texts, settings)
+    known_scores = None
+    if settings.nli_model:
+        with open_store(settings) as store:
+            known_scores = store.cached_nli_scores(settings.nli_model, (text_hash(t) for t in texts))
+    detector = conflict_detector(settings, known_scores)
+    alignment = align_task(rows, vectors, outcomes, detector, settings)
+    fresh_scores = getattr(detector, "fresh", {})
+    log.info("%s: judged %d new sentence pairs with the NLI model", story.id, len(fresh_scores))
     log.info("%s: storing results", story.id)
     with open_store(settings) as store:
+        store.save_nli_scores(settings.nli_model, fresh_scores)
         store.replace_story(StoryResult(story, outcomes, alignment))
         report_path = report.write_html(store, story.id, settings.report_dir)
         claims = store.frame("claims_of_story", [story.id])
@@ -127,7 +137,27 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
         failed=sum(1 for o in outcomes if not o.usable),
         claims={status: n for status, n in sorted(counts)},
         report_path=str(report_path),
+        work={"pages_extracted": extracted, "sentences_embedded": embedded, "nli_pairs": len(fresh_scores)},
     )
+
+
+def _extract_all(outcomes: list[ArticleOutcome], settings: Settings) -> int:
+    """Extract and segment each fetched page; a page extracted before is not extracted again."""
+    extractor = extractor_id(settings.max_text_chars)
+    fetched = [o for o in outcomes if o.usable]
+    with open_store(settings) as store:
+        cached = store.cached_extractions(extractor, (o.page.sha256 for o in fetched))
+    for outcome in fetched:
+        try:
+            extract_task(outcome, settings, cached.get(outcome.page.sha256))
+        except ExtractError as exc:
+            outcome.status = exc.reason
+    fresh = {o.page.sha256: o.extracted for o in fetched if o.extracted and o.page.sha256 not in cached}
+    log.info("extracted %d pages, %d from cache", len(fresh), len(fetched) - len(fresh))
+    if fresh:
+        with open_store(settings) as store:
+            store.save_extractions(extractor, fresh)
+    return len(fresh)
 
 
 def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:

@@ -23,6 +23,25 @@ INSERT INTO embeddings (model, text_hash, vector)
 SELECT ?, text_hash, vector FROM incoming_embeddings
 ON CONFLICT DO NOTHING;
 
+-- name: cached_nli_scores
+SELECT premise_hash, hypothesis_hash, probabilities FROM nli_scores
+WHERE model = ? AND premise_hash IN (SELECT unnest(?::VARCHAR[]))
+  AND hypothesis_hash IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: save_nli_scores
+INSERT INTO nli_scores (model, premise_hash, hypothesis_hash, probabilities)
+SELECT ?, premise_hash, hypothesis_hash, probabilities FROM incoming_nli_scores
+ON CONFLICT DO NOTHING;
+
+-- name: cached_extractions
+SELECT page_sha256, text, title, author, published, site_name, truncated FROM extractions
+WHERE extractor = ? AND page_sha256 IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: save_extraction
+INSERT INTO extractions (page_sha256, extractor, text, title, author, published, site_name, truncated)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT DO NOTHING;
+
 -- name: delete_story
 DELETE FROM stories WHERE story_id = ?;
 

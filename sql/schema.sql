@@ -31,6 +31,28 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (model, text_hash)
 );
 
+-- NLI probabilities by model and ordered pair of sentence hashes: no pair is judged twice.
+CREATE TABLE IF NOT EXISTS nli_scores (
+    model            VARCHAR NOT NULL,
+    premise_hash     VARCHAR NOT NULL,
+    hypothesis_hash  VARCHAR NOT NULL,
+    probabilities    FLOAT[] NOT NULL,    -- entailment, neutral, contradiction
+    PRIMARY KEY (model, premise_hash, hypothesis_hash)
+);
+
+-- Extracted article text by page hash and extractor: an unchanged page is not extracted again.
+CREATE TABLE IF NOT EXISTS extractions (
+    page_sha256  VARCHAR NOT NULL,
+    extractor    VARCHAR NOT NULL,
+    text         VARCHAR NOT NULL,
+    title        VARCHAR,
+    author       VARCHAR,
+    published    VARCHAR,
+    site_name    VARCHAR,
+    truncated    VARCHAR,
+    PRIMARY KEY (page_sha256, extractor)
+);
+
 CREATE TABLE IF NOT EXISTS story_articles (
     story_id          VARCHAR NOT NULL,
     article_no        INTEGER NOT NULL,   -- order in the story file

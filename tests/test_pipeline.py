@@ -102,7 +102,9 @@ def test_every_named_query_runs(sample_run):
         "delete_sentence_matches": None, "delete_conflicts": None,
         "latest_page": [str(SAMPLE_STORY.parent / "louvre-heist" / "metro.html")],
         "cached_embeddings": ["all-MiniLM-L6-v2", ["no-such-hash"]],
-        "insert_text_version": None,  # run by every pipeline run
+        "insert_text_version": None, "save_nli_scores": None, "save_extraction": None,  # every run
+        "cached_nli_scores": ["storydiff-nli-minilm-l6", ["no-such-hash"], ["no-such-hash"]],
+        "cached_extractions": ["no-such-extractor", ["no-such-hash"]],
         "latest_text_version": ["louvre-heist", "tribune.html"],
         "versions_of_story": ["louvre-heist"],
         "story_header": ["louvre-heist"], "story_articles": ["louvre-heist"],
@@ -157,17 +159,23 @@ def test_rerun_replaces_results_and_reuses_embeddings(settings, tmp_path):
         ("Tribune", str(SAMPLE_STORY.parent / "louvre-heist" / "tribune.html")),
         ("Capital", str(SAMPLE_STORY.parent / "louvre-heist" / "capital.html")),
     ])
-    compare_story(str(story), settings)
+    first_run = compare_story(str(story), settings)
     with Store.open(settings.db_path, read_only=True) as store:
         first = store.con.sql("SELECT count(*) FROM sentences").fetchall()[0][0]
         vectors = store.con.sql("SELECT count(*) FROM embeddings").fetchall()[0][0]
+        judged = store.con.sql("SELECT count(*) FROM nli_scores").fetchall()[0][0]
+    assert first_run.work["pages_extracted"] == 2 and first_run.work["sentences_embedded"] == vectors == first
+    assert first_run.work["nli_pairs"] == judged > 0
     offline = replace(settings, fetch=replace(settings.fetch, refetch=False))
-    compare_story(str(story), offline)
+    second_run = compare_story(str(story), offline)
+    assert second_run.work == {"pages_extracted": 0, "sentences_embedded": 0, "nli_pairs": 0}
+    assert second_run.claims == first_run.claims
     with Store.open(settings.db_path, read_only=True) as store:
         assert store.con.sql("SELECT count(*) FROM sentences").fetchall()[0][0] == first
         assert store.con.sql("SELECT count(*) FROM stories").fetchall()[0][0] == 1
         assert store.con.sql("SELECT count(*) FROM embeddings").fetchall()[0][0] == vectors
         assert store.con.sql("SELECT count(*) FROM fetches").fetchall()[0][0] == 2  # no refetch
+    assert compare_story(str(story), settings).work == second_run.work  # fetched again: same pages, no work
 
 
 def test_nothing_to_compare_keeps_previous_results(settings, tmp_path):

@@ -9,10 +9,13 @@ the same judgement that labels stories, for notebooks and other tools.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
+
+from .embed import text_hash
 from .quantities import Quantity, extract_quantities
 
 if TYPE_CHECKING:
@@ -167,13 +170,33 @@ class PairJudge:
     """
 
     def __init__(self, nli: "NliModel", rules: ConflictDetector | None = None,
-                 contradiction_threshold: float | None = None):
+                 contradiction_threshold: float | None = None,
+                 known_scores: Mapping[tuple[str, str], np.ndarray] | None = None):
         self.nli = nli
         self.rules = rules if rules is not None else RuleDetector()
         self.contradiction_threshold = (
             contradiction_threshold if contradiction_threshold is not None
             else float(nli.calibration.get("contradiction_threshold", 0.5))
         )
+        # NLI probabilities by (premise hash, hypothesis hash): those of earlier runs come in,
+        # those computed here are kept in `fresh` for the caller to store.
+        self.known = dict(known_scores or {})
+        self.fresh: dict[tuple[str, str], np.ndarray] = {}
+
+    def _probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Each distinct ordered pair goes through the model once, and never twice across runs."""
+        keys = [(text_hash(a), text_hash(b)) for a, b in pairs]
+        missing: dict[tuple[str, str], tuple[str, str]] = {}
+        for key, (a, b) in zip(keys, pairs):
+            if key in self.known or key in self.fresh or key in missing:
+                continue
+            if a == b:  # a copy says exactly what it copies
+                self.fresh[key] = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+            else:
+                missing[key] = (a, b)
+        if missing:
+            self.fresh.update(zip(missing, self.nli.predict(list(missing.values()))))
+        return np.array([self.known[k] if k in self.known else self.fresh[k] for k in keys], dtype=np.float32)
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
         from .nli import LABELS
@@ -181,8 +204,8 @@ class PairJudge:
         pairs = list(pairs)
         if not pairs:
             return []
-        forward = self.nli.predict(pairs)
-        backward = self.nli.predict([(b, a) for a, b in pairs])
+        forward = self._probabilities(pairs)
+        backward = self._probabilities([(b, a) for a, b in pairs])
         contradiction = LABELS.index("contradiction")
         judgements = []
         for row, rule in enumerate(self.rules.check_pairs(pairs)):

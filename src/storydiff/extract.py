@@ -22,6 +22,15 @@ class ExtractedArticle:
     truncated: str | None = None
 
 
+# Part of the extraction cache key: bump when detect_truncation or the fields change.
+EXTRACTION_RULES = 1
+
+
+def extractor_id(max_chars: int) -> str:
+    """Names what produced an extraction; a cached one is reused only under the same name."""
+    return f"trafilatura {trafilatura.__version__}; rules {EXTRACTION_RULES}; max {max_chars} chars"
+
+
 def extract_article(html: str, url: str | None = None, max_chars: int = 200_000) -> ExtractedArticle:
     """Main text without navigation, ads or comments; raises ExtractError when none is found."""
     location = url or "page"

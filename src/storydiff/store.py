@@ -15,6 +15,7 @@ import polars as pl
 
 from .embed import text_hash
 from .errors import DatabaseBusyError, StoreError
+from .extract import ExtractedArticle
 from .fetch import Page
 from .results import StoryResult, to_frames
 from .versions import counts, diff_sentences
@@ -125,6 +126,36 @@ class Store:
             self.con.execute(self.q["save_embeddings"], [model])
         finally:
             self.con.unregister("incoming_embeddings")
+
+    # -- NLI scores ----------------------------------------------------------------------
+    def cached_nli_scores(self, model: str, hashes: Iterable[str]) -> dict[tuple[str, str], np.ndarray]:
+        wanted = sorted(set(hashes))
+        rows = self.con.execute(self.q["cached_nli_scores"], [model, wanted, wanted]).fetchall()
+        return {(a, b): np.asarray(p, dtype=np.float32) for a, b, p in rows}
+
+    def save_nli_scores(self, model: str, scores: Mapping[tuple[str, str], np.ndarray]) -> None:
+        if not scores:
+            return
+        incoming = pl.DataFrame(
+            {"premise_hash": [a for a, _ in scores], "hypothesis_hash": [b for _, b in scores],
+             "probabilities": [p.astype(np.float32).tolist() for p in scores.values()]},
+            schema={"premise_hash": pl.String, "hypothesis_hash": pl.String, "probabilities": pl.List(pl.Float32)},
+        )
+        self.con.register("incoming_nli_scores", incoming)
+        try:
+            self.con.execute(self.q["save_nli_scores"], [model])
+        finally:
+            self.con.unregister("incoming_nli_scores")
+
+    # -- extractions ---------------------------------------------------------------------
+    def cached_extractions(self, extractor: str, page_hashes: Iterable[str]) -> dict[str, ExtractedArticle]:
+        rows = self.con.execute(self.q["cached_extractions"], [extractor, sorted(set(page_hashes))]).fetchall()
+        return {row[0]: ExtractedArticle(*row[1:]) for row in rows}
+
+    def save_extractions(self, extractor: str, extracted: Mapping[str, ExtractedArticle]) -> None:
+        for page_hash, a in extracted.items():
+            self.con.execute(self.q["save_extraction"],
+                             [page_hash, extractor, a.text, a.title, a.author, a.published, a.site_name, a.truncated])
 
     # -- story results -------------------------------------------------------------------
     def replace_story(self, result: StoryResult) -> None:
