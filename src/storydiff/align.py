@@ -1,8 +1,9 @@
 """Align stage: match sentences across outlets and group them into claims.
 
 Similarities are computed in numpy, a block of rows at a time, so memory stays at
-block_rows x n_sentences floats however many outlets a story has. Only the pairs that survive
-(each sentence's best match in every other article) leave this module.
+block_rows x n_sentences floats however many outlets a story has; above 20,000 sentences an
+approximate search (k-means clusters) keeps the work sub-quadratic. Only the pairs that survive
+(each sentence's best match in every other article, among its nearest) leave this module.
 """
 
 from __future__ import annotations
@@ -36,43 +37,88 @@ class Alignment:
 
 
 def candidate_pairs(
-    vectors: np.ndarray, article_of: Sequence[int], min_similarity: float, block_rows: int = 1024
+    vectors: np.ndarray,
+    article_of: Sequence[int],
+    min_similarity: float,
+    block_rows: int = 1024,
+    max_per_sentence: int = 32,
+    exact_limit: int = 20_000,
+    probes: int = 8,
 ) -> list[Match]:
-    """Each sentence's best match in every other article, kept when >= min_similarity.
+    """Each sentence's best match in every other article, kept when >= min_similarity, among its
+    `max_per_sentence` nearest sentences of other articles (so the work after this stays linear
+    in sentences however many outlets there are).
 
-    Rows must be grouped by article (all sentences of one article contiguous).
+    Up to `exact_limit` sentences the nearest are found exactly, a block of rows at a time;
+    beyond it, each sentence is compared with the sentences of the `probes` k-means clusters
+    nearest to its own (an approximate nearest-neighbour search; bench/run.py measures recall).
     """
     article_of = np.asarray(article_of)
     n = len(article_of)
     if n == 0:
         return []
-    bounds = _article_bounds(article_of)
-    best: dict[tuple[int, int], float] = {}
-    for r0 in range(0, n, block_rows):
-        r1 = min(n, r0 + block_rows)
-        sims = vectors[r0:r1] @ vectors.T
-        rows = np.arange(r0, r1)
-        for article, (start, end) in bounds.items():
-            others = article_of[r0:r1] != article
-            if not others.any():
-                continue
-            segment = sims[:, start:end]
-            top = segment.argmax(axis=1)
-            top_sim = segment[np.arange(r1 - r0), top]
-            keep = others & (top_sim >= min_similarity)
-            for row, col, sim in zip(rows[keep], top[keep] + start, top_sim[keep]):
-                key = (int(min(row, col)), int(max(row, col)))
-                if float(sim) > best.get(key, -1.0):
-                    best[key] = float(sim)
-    return [Match(a, b, round(s, 4)) for (a, b), s in sorted(best.items())]
+    if n <= exact_limit:
+        searches = ((np.arange(r0, min(n, r0 + block_rows)), None) for r0 in range(0, n, block_rows))
+    else:
+        searches = _cluster_searches(vectors, probes, block_rows)
+    found = [_best_per_article(vectors, article_of, rows, cols, min_similarity, max_per_sentence)
+             for rows, cols in searches]
+    a = np.concatenate([f[0] for f in found])
+    b = np.concatenate([f[1] for f in found])
+    sim = np.concatenate([f[2] for f in found])
+    order = np.lexsort((-sim, b, a))  # each pair once, at its highest similarity
+    a, b, sim = a[order], b[order], sim[order]
+    first = np.ones(len(a), dtype=bool)
+    first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return [Match(int(x), int(y), round(float(z), 4)) for x, y, z in zip(a[first], b[first], sim[first])]
 
 
-def _article_bounds(article_of: np.ndarray) -> dict[int, tuple[int, int]]:
-    bounds: dict[int, tuple[int, int]] = {}
-    for row, article in enumerate(article_of.tolist()):
-        start, _ = bounds.get(article, (row, row))
-        bounds[article] = (start, row + 1)
-    return bounds
+def _best_per_article(vectors, article_of, rows, cols, min_similarity, max_per_sentence):
+    """(a, b, similarity) arrays: for each row, its best sentence per other article among the
+    nearest max_per_sentence of `cols` (all rows when None)."""
+    col_ids = np.arange(len(article_of)) if cols is None else cols
+    sims = vectors[rows] @ vectors[col_ids].T
+    sims[article_of[rows][:, None] == article_of[col_ids][None, :]] = -np.inf
+    k = min(max_per_sentence, sims.shape[1])
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    top_sims = np.take_along_axis(sims, top, axis=1).ravel()
+    r = np.repeat(rows, k)
+    c = col_ids[top.ravel()]
+    keep = top_sims >= min_similarity
+    r, c, top_sims = r[keep], c[keep], top_sims[keep]
+    order = np.lexsort((c, -top_sims, article_of[c], r))
+    r, c, top_sims = r[order], c[order], top_sims[order]
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (article_of[c][1:] != article_of[c][:-1])
+    r, c, top_sims = r[first], c[first], top_sims[first]
+    return np.minimum(r, c), np.maximum(r, c), top_sims
+
+
+def _cluster_searches(vectors: np.ndarray, probes: int, block_rows: int, seed: int = 0):
+    """(query rows, candidate rows) per k-means cluster: its members against the members of the
+    `probes` clusters whose centroids are nearest to its own."""
+    n = len(vectors)
+    n_clusters = max(2, int(np.sqrt(n)))
+    rng = np.random.default_rng(seed)
+    sample = vectors[rng.choice(n, size=min(n, 50 * n_clusters), replace=False)]
+    centroids = sample[rng.choice(len(sample), size=n_clusters, replace=False)]
+    for _ in range(10):  # Lloyd's iterations on the sample, on the unit sphere
+        nearest = (sample @ centroids.T).argmax(axis=1)
+        for c in range(n_clusters):
+            members = sample[nearest == c]
+            if len(members):
+                centroid = members.sum(axis=0)
+                centroids[c] = centroid / max(np.linalg.norm(centroid), 1e-12)
+    assignment = np.concatenate([(vectors[r0:r0 + 8192] @ centroids.T).argmax(axis=1)
+                                 for r0 in range(0, n, 8192)])
+    members = [np.flatnonzero(assignment == c) for c in range(n_clusters)]
+    neighbours = np.argsort(-(centroids @ centroids.T), axis=1)[:, :probes]
+    for c in range(n_clusters):
+        if not len(members[c]):
+            continue
+        candidates = np.concatenate([members[m] for m in neighbours[c]])
+        for r0 in range(0, len(members[c]), block_rows):
+            yield members[c][r0:r0 + block_rows], candidates
 
 
 def find_copies(
@@ -113,24 +159,27 @@ def group_claims(
     claim about the thieves into the claim about what was stolen.
     """
     n = len(article_of)
-    members: dict[int, list[int]] = {row: [row] for row in range(n)}
     group_of = list(range(n))
+    members: dict[int, list[int]] = {row: [row] for row in range(n)}
+    articles: dict[int, set[int]] = {row: {article_of[row]} for row in range(n)}
+    # The mean cosine over all cross pairs of two groups equals sum_x . sum_y / (|x| |y|) for
+    # these unit vectors: a merge test costs one dot product, however large the groups.
+    sums: dict[int, np.ndarray] = {row: vectors[row].astype(np.float64) for row in range(n)}
 
     def merge(x: int, y: int, linkage: float | None) -> None:
         gx, gy = group_of[x], group_of[y]
-        if gx == gy:
-            return
-        articles_x = {article_of[r] for r in members[gx]}
-        if any(article_of[r] in articles_x for r in members[gy]):
+        if gx == gy or not articles[gx].isdisjoint(articles[gy]):
             return
         if linkage is not None:
-            mean = float((vectors[members[gx]] @ vectors[members[gy]].T).mean())
+            mean = float(sums[gx] @ sums[gy]) / (len(members[gx]) * len(members[gy]))
             if mean < linkage:
                 return
         keep, drop = min(gx, gy), max(gx, gy)
-        for row in members.pop(drop):
+        for row in members[drop]:
             group_of[row] = keep
-            members[keep].append(row)
+        members[keep] += members.pop(drop)
+        articles[keep] |= articles.pop(drop)
+        sums[keep] = sums[keep] + sums.pop(drop)
 
     for a, b in forced:
         merge(a, b, None)
@@ -171,7 +220,8 @@ def align_story(
     article, ISO dates) turns a number conflict where the later article gives the larger figure
     into kind 'number-update': a rising toll, not an error.
     """
-    candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold, settings.block_rows)
+    candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold, settings.block_rows,
+                                 settings.max_candidates, settings.exact_search_limit, settings.search_probes)
     source_of = find_copies(candidates, article_of, n_articles, settings.copy_similarity, settings.copy_share)
     pairs = [(texts[m.a], texts[m.b]) for m in candidates]
     if isinstance(detector, PairJudge):

@@ -58,6 +58,11 @@ class AlignSettings:
     copy_similarity: float = 0.95
     copy_share: float = 0.6
     block_rows: int = 1024
+    # Candidates per sentence: its best match in each other article, among its nearest
+    # max_candidates sentences (exact up to exact_search_limit sentences, then k-means probes).
+    max_candidates: int = 32
+    exact_search_limit: int = 20_000
+    search_probes: int = 8
 
 
 @dataclass(frozen=True)
