@@ -14,11 +14,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from storydiff import report
 from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, PairJudge, RuleDetector
-from storydiff.embed import embed_texts, load_embedder, text_hash
+from storydiff.embed import embed_texts, embedder_name, load_embedder, text_hash
 from storydiff.errors import ExtractError, FetchError, NothingToCompareError
 from storydiff.extract import ExtractedArticle, extract_article, extractor_id
 from storydiff.fetch import Fetcher, Page
-from storydiff.nli import load_nli_model
+from storydiff.nli import LazyNliModel
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
 from storydiff.segment import split_sentences
 from storydiff.settings import Settings
@@ -63,14 +63,15 @@ def extract_task(outcome: ArticleOutcome, settings: Settings, cached: ExtractedA
 
 @task(name="embed", cache_policy=NO_CACHE)
 def embed_task(texts: list[str], settings: Settings) -> tuple[np.ndarray, int]:
-    embedder = load_embedder(settings.model, settings.embed_batch_size)
+    name = embedder_name(settings.model, settings.embed_backend)
     with open_store(settings) as store:
-        cached = store.cached_embeddings(embedder.name, (text_hash(t) for t in texts))
-    vectors, fresh = embed_texts(texts, embedder, cached)
+        cached = store.cached_embeddings(name, (text_hash(t) for t in texts))
+    vectors, fresh = embed_texts(texts, lambda: load_embedder(
+        settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache), cached)
     log.info("embedded %d new sentences, %d from cache", len(fresh), len(texts) - len(fresh))
     if fresh:
         with open_store(settings) as store:
-            store.save_embeddings(embedder.name, fresh)
+            store.save_embeddings(name, fresh)
     return vectors, len(fresh)
 
 
@@ -91,7 +92,7 @@ def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector
     """The NLI judge (with the scores of earlier runs), or the rules alone when no model is set."""
     if not settings.nli_model:
         return RuleDetector()
-    return PairJudge(load_nli_model(settings.nli_model), known_scores=known_scores)
+    return PairJudge(LazyNliModel(settings.nli_model), known_scores=known_scores)
 
 
 # Fetches run in parallel threads; the fetcher keeps to one request at a time per host.

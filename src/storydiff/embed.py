@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from .errors import StorydiffError
+
 PACKAGED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 def text_hash(text: str) -> str:
@@ -24,13 +29,18 @@ def resolve_model(model: str) -> str:
     return model
 
 
+def embedder_name(model: str, backend: str) -> str:
+    """Keys the embedding cache: backends give slightly different vectors."""
+    return model if backend == "torch" else f"{model} [{backend}]"
+
+
 class Embedder:
     """A loaded model; `name` is the setting it came from and keys the embedding cache."""
 
     def __init__(self, model: str, batch_size: int = 64):
         from sentence_transformers import SentenceTransformer
 
-        self.name = model
+        self.name = embedder_name(model, "torch")
         self.batch_size = batch_size
         self._model = SentenceTransformer(resolve_model(model), device="cpu")
 
@@ -49,27 +59,118 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-@lru_cache(maxsize=2)
-def load_embedder(model: str, batch_size: int = 64) -> Embedder:
+class OnnxEmbedder:
+    """The same model run by onnxruntime: exported from the sentence-transformers weights at
+    first use (mean pooling and normalisation inside the graph), optionally with int8 weights,
+    and kept in `cache_dir`. `name` carries the backend, so its vectors are cached apart."""
+
+    def __init__(self, model: str, quantized: bool, cache_dir: Path, batch_size: int = 64, threads: int = 0):
+        import onnxruntime
+        from transformers import AutoTokenizer
+
+        self.name = embedder_name(model, "onnx-int8" if quantized else "onnx")
+        self.batch_size = batch_size
+        source = resolve_model(model)
+        self._tokenizer = AutoTokenizer.from_pretrained(source)
+        self.max_length = _max_seq_length(source)
+        path = export_onnx(source, Path(cache_dir) / re.sub(r"[^A-Za-z0-9_.-]+", "_", model), quantized)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.dimension = int(self._session.get_outputs()[0].shape[1])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths, little padding
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            batch = self._tokenizer([texts[i] for i in rows], padding=True, truncation=True,
+                                    max_length=self.max_length, return_tensors="np")
+            feed = {k: v.astype(np.int64) for k, v in batch.items() if k in self._inputs}
+            vectors[rows] = self._session.run(None, feed)[0]
+        return vectors
+
+
+def _max_seq_length(source: str) -> int:
+    import json
+
+    config = Path(source) / "sentence_bert_config.json"
+    return int(json.loads(config.read_text()).get("max_seq_length", 256)) if config.exists() else 256
+
+
+def export_onnx(source: str, folder: Path, quantized: bool) -> Path:
+    """model.onnx (fp32) and model-int8.onnx in `folder`, made once from the torch weights."""
+    fp32, int8 = folder / "model.onnx", folder / "model-int8.onnx"
+    if not fp32.exists():
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        folder.mkdir(parents=True, exist_ok=True)
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        # eager attention: the exporter traces the scaled-dot-product kernel wrongly (cosine 0.91)
+        encoder = AutoModel.from_pretrained(source, attn_implementation="eager").eval()
+        example = tokenizer(["an example sentence", "a second, longer example sentence"], padding=True, return_tensors="pt")
+        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in example]
+        axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}}
+        class Pooled(torch.nn.Module):
+            """The encoder plus mean pooling and L2 normalisation, as sentence-transformers does."""
+
+            def __init__(self):
+                super().__init__()
+                self.encoder = encoder
+
+            def forward(self, *inputs):
+                batch = dict(zip(names, inputs))
+                hidden = self.encoder(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                return torch.nn.functional.normalize(pooled, dim=-1)
+
+        partial = fp32.with_suffix(".partial")
+        torch.onnx.export(Pooled(), tuple(example[n] for n in names), str(partial),
+                          input_names=names, output_names=["embedding"], dynamic_axes=axes, opset_version=17,
+                          dynamo=False)
+        partial.replace(fp32)  # a half-written file never looks like a model
+    if quantized and not int8.exists():
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        partial = int8.with_suffix(".partial")
+        # per-channel int8 weights of the matrix products only: mean cosine to fp32 0.99 (bench/run.py);
+        # per-tensor, or the embedding table too, falls to 0.96
+        quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul"])
+        partial.replace(int8)
+    return int8 if quantized else fp32
+
+
+@lru_cache(maxsize=4)
+def load_embedder(model: str, batch_size: int = 64, backend: str = "torch", cache_dir: Path | None = None):
     """One load per process: flows and tests call this many times, the model loads in seconds."""
-    return Embedder(model, batch_size)
+    if backend == "torch":
+        return Embedder(model, batch_size)
+    if backend not in BACKENDS:
+        raise StorydiffError(f"unknown embedding backend {backend!r} ({', '.join(BACKENDS)})")
+    if cache_dir is None:
+        raise StorydiffError(f"the {backend} backend needs a folder for the exported model")
+    return OnnxEmbedder(model, backend == "onnx-int8", cache_dir, batch_size)
 
 
 def embed_texts(
-    texts: Sequence[str], embedder: Embedder, cached: Mapping[str, np.ndarray]
+    texts: Sequence[str], load: Callable[[], "Embedder | OnnxEmbedder"], cached: Mapping[str, np.ndarray]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Vectors for `texts` (rows in order) and the newly computed ones by text hash.
 
-    Texts already in `cached`, or repeated within `texts`, are encoded once.
+    Texts already in `cached`, or repeated within `texts`, are encoded once; the model is
+    loaded (`load()`) only when something is left to encode.
     """
     hashes = [text_hash(t) for t in texts]
     missing: dict[str, str] = {}
     for digest, text in zip(hashes, texts):
         if digest not in cached and digest not in missing:
             missing[digest] = text
-    encoded = embedder.encode(list(missing.values()))
-    fresh = dict(zip(missing.keys(), encoded))
+    fresh = dict(zip(missing.keys(), load().encode(list(missing.values())))) if missing else {}
     if not texts:
-        return np.zeros((0, embedder.dimension), dtype=np.float32), fresh
+        return np.zeros((0, 0), dtype=np.float32), fresh
     rows = [fresh[d] if d in fresh else np.asarray(cached[d], dtype=np.float32) for d in hashes]
     return np.vstack(rows).astype(np.float32), fresh

@@ -50,8 +50,7 @@ class NliModel:
             self._columns = [next(i for i, n in names.items() if n.startswith(label)) for label in LABELS]
         except StopIteration:
             raise StorydiffError(f"NLI model {model!r} has labels {sorted(names.values())}, not entailment/neutral/contradiction") from None
-        calibration = Path(path) / "calibration.json"
-        self.calibration = json.loads(calibration.read_text()) if calibration.exists() else {}
+        self.calibration = read_calibration(model)
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         import torch
@@ -69,6 +68,23 @@ class NliModel:
                 logits = self._model(**batch).logits.float()
                 probabilities[rows] = torch.softmax(logits, dim=-1)[:, self._columns].numpy()
         return probabilities
+
+
+def read_calibration(model: str) -> dict:
+    """calibration.json beside the weights (the packaged model has one), else {}."""
+    calibration = Path(resolve_nli_model(model)) / "calibration.json"
+    return json.loads(calibration.read_text()) if calibration.exists() else {}
+
+
+class LazyNliModel:
+    """Loads the model at the first prediction: a re-run whose pairs are all cached never does."""
+
+    def __init__(self, model: str):
+        self.name = model
+        self.calibration = read_calibration(model)
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return load_nli_model(self.name).predict(pairs)
 
 
 @lru_cache(maxsize=2)

@@ -76,6 +76,10 @@ class Settings:
     # cross-encoder name or path works where it can be loaded; "" judges by the rules alone.
     nli_model: str = DEFAULT_NLI_MODEL
     embed_batch_size: int = 64
+    # "torch" (sentence-transformers), "onnx" or "onnx-int8" (onnxruntime; the model is exported
+    # once into model_cache). bench/run.py measures them side by side.
+    embed_backend: str = "torch"
+    model_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "storydiff")
     max_text_chars: int = 200_000
     max_sentence_chars: int = 1_000
     max_sentences_per_article: int = 1_000
@@ -91,6 +95,10 @@ class Settings:
         settings = cls()
         if env.get("STORYDIFF_DB"):
             settings = replace(settings, db_path=Path(env["STORYDIFF_DB"]))
+        if env.get("STORYDIFF_EMBED_BACKEND"):
+            settings = replace(settings, embed_backend=env["STORYDIFF_EMBED_BACKEND"])
+        if env.get("STORYDIFF_CACHE_DIR"):
+            settings = replace(settings, model_cache=Path(env["STORYDIFF_CACHE_DIR"]))
         if env.get("STORYDIFF_MODEL"):
             settings = replace(settings, model=env["STORYDIFF_MODEL"])
         if "STORYDIFF_NLI_MODEL" in env:
