@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo test eval clean
+.PHONY: setup demo test eval bench clean
 
 setup: $(VENV)/.installed
 
@@ -29,6 +29,10 @@ test: setup
 # Scores on ../shared/data (MRPC test, SICK test) and the sample story; writes eval/results.json.
 eval: setup
 	$(BIN)/storydiff eval --data $(or $(DATA),../shared/data)
+
+# Speed and memory, side by side in one run: prints a table, writes bench/results.json (about 15 min).
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .prefect data/storydiff.duckdb data/reports .pytest_cache

@@ -71,9 +71,11 @@ def render(fact: Fact, style: int, count: int | None = None) -> str:
 
 def make_story(outlets: int, sentences: int, seed: int = 7, wire_share: float = 0.4) -> list[Article]:
     rng = random.Random(seed)
-    pool = [Fact(rng.randrange(len(AGENTS)), rng.randrange(len(ACTIONS)), rng.randrange(len(NOUNS)),
-                 rng.randint(2, 400), rng.randrange(len(PLACES)), rng.randrange(len(TIMES)), rng.randrange(len(SAYS)))
-            for _ in range(2 * sentences)]
+    # distinct who/what/whom per fact, so that two facts differ in more than their figures
+    kinds = rng.sample([(a, b, c) for a in range(len(AGENTS)) for b in range(len(ACTIONS)) for c in range(len(NOUNS))],
+                       2 * sentences)
+    pool = [Fact(agent, action, noun, rng.randint(2, 400), rng.randrange(len(PLACES)), rng.randrange(len(TIMES)),
+                 rng.randrange(len(SAYS))) for agent, action, noun in kinds]
     wire = [render(f, 0) for f in pool[:sentences]]
     articles = [Article("Wire Service", wire, False)]
     for number in range(1, outlets):

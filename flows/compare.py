@@ -92,7 +92,8 @@ def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector
     """The NLI judge (with the scores of earlier runs), or the rules alone when no model is set."""
     if not settings.nli_model:
         return RuleDetector()
-    return PairJudge(LazyNliModel(settings.nli_model), known_scores=known_scores)
+    return PairJudge(LazyNliModel(settings.nli_model, settings.nli_backend, settings.model_cache),
+                     known_scores=known_scores)
 
 
 # Fetches run in parallel threads; the fetcher keeps to one request at a time per host.

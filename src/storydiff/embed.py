@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -65,18 +64,18 @@ class OnnxEmbedder:
     and kept in `cache_dir`. `name` carries the backend, so its vectors are cached apart."""
 
     def __init__(self, model: str, quantized: bool, cache_dir: Path, batch_size: int = 64, threads: int = 0):
-        import onnxruntime
         from transformers import AutoTokenizer
+
+        from .onnx_export import cache_folder, exported, session
 
         self.name = embedder_name(model, "onnx-int8" if quantized else "onnx")
         self.batch_size = batch_size
         source = resolve_model(model)
         self._tokenizer = AutoTokenizer.from_pretrained(source)
         self.max_length = _max_seq_length(source)
-        path = export_onnx(source, Path(cache_dir) / re.sub(r"[^A-Za-z0-9_.-]+", "_", model), quantized)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        path = exported(cache_folder(cache_dir, model, "embedder"), source, lambda names: _pooled(source, names),
+                        "embedding", quantized)
+        self._session = session(path, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.dimension = int(self._session.get_outputs()[0].shape[1])
 
@@ -99,49 +98,27 @@ def _max_seq_length(source: str) -> int:
     return int(json.loads(config.read_text()).get("max_seq_length", 256)) if config.exists() else 256
 
 
-def export_onnx(source: str, folder: Path, quantized: bool) -> Path:
-    """model.onnx (fp32) and model-int8.onnx in `folder`, made once from the torch weights."""
-    fp32, int8 = folder / "model.onnx", folder / "model-int8.onnx"
-    if not fp32.exists():
-        import torch
-        from transformers import AutoModel, AutoTokenizer
+def _pooled(source: str, names: list[str]):
+    """The encoder plus mean pooling and L2 normalisation, as sentence-transformers computes them."""
+    import torch
+    from transformers import AutoModel
 
-        folder.mkdir(parents=True, exist_ok=True)
-        tokenizer = AutoTokenizer.from_pretrained(source)
-        # eager attention: the exporter traces the scaled-dot-product kernel wrongly (cosine 0.91)
-        encoder = AutoModel.from_pretrained(source, attn_implementation="eager").eval()
-        example = tokenizer(["an example sentence", "a second, longer example sentence"], padding=True, return_tensors="pt")
-        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in example]
-        axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}}
-        class Pooled(torch.nn.Module):
-            """The encoder plus mean pooling and L2 normalisation, as sentence-transformers does."""
+    # eager attention: the exporter traces the scaled-dot-product kernel wrongly (cosine 0.91)
+    encoder = AutoModel.from_pretrained(source, attn_implementation="eager").eval()
 
-            def __init__(self):
-                super().__init__()
-                self.encoder = encoder
+    class Pooled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
 
-            def forward(self, *inputs):
-                batch = dict(zip(names, inputs))
-                hidden = self.encoder(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                return torch.nn.functional.normalize(pooled, dim=-1)
+        def forward(self, *inputs):
+            batch = dict(zip(names, inputs))
+            hidden = self.encoder(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1)
 
-        partial = fp32.with_suffix(".partial")
-        torch.onnx.export(Pooled(), tuple(example[n] for n in names), str(partial),
-                          input_names=names, output_names=["embedding"], dynamic_axes=axes, opset_version=17,
-                          dynamo=False)
-        partial.replace(fp32)  # a half-written file never looks like a model
-    if quantized and not int8.exists():
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        partial = int8.with_suffix(".partial")
-        # per-channel int8 weights of the matrix products only: mean cosine to fp32 0.99 (bench/run.py);
-        # per-tensor, or the embedding table too, falls to 0.96
-        quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True,
-                         op_types_to_quantize=["MatMul"])
-        partial.replace(int8)
-    return int8 if quantized else fp32
+    return Pooled()
 
 
 @lru_cache(maxsize=4)

@@ -27,47 +27,88 @@ def resolve_nli_model(model: str) -> str:
 
 
 class NliModel:
-    """A loaded cross-encoder; `predict` gives one row of LABELS probabilities per pair."""
+    """A loaded cross-encoder; `predict` gives one row of LABELS probabilities per pair.
 
-    def __init__(self, model: str, batch_size: int = 32, max_length: int = 128, threads: int | None = None):
-        import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    backend "torch" runs the weights as they are; "onnx" and "onnx-int8" run an ONNX copy made
+    once into `cache_dir` (bench/run.py measures the three side by side)."""
+
+    def __init__(self, model: str, batch_size: int = 32, max_length: int = 128, backend: str = "torch",
+                 cache_dir: Path | None = None):
+        from transformers import AutoConfig, AutoTokenizer
 
         self.name = model
+        self.backend = backend
         self.batch_size = batch_size
         self.max_length = max_length
         path = resolve_nli_model(model)
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(path)
-            # fp16 on disk, fp32 in memory: CPUs run half precision slowly
-            self._model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
+            config = AutoConfig.from_pretrained(path)
         except OSError as exc:
             raise StorydiffError(f"NLI model {model!r} cannot be loaded: {str(exc).splitlines()[0]}") from None
-        if threads:
-            torch.set_num_threads(threads)
-        names = {i: str(n).lower() for i, n in self._model.config.id2label.items()}
+        names = {i: str(n).lower() for i, n in config.id2label.items()}
         try:
             self._columns = [next(i for i, n in names.items() if n.startswith(label)) for label in LABELS]
         except StopIteration:
             raise StorydiffError(f"NLI model {model!r} has labels {sorted(names.values())}, not entailment/neutral/contradiction") from None
         self.calibration = read_calibration(model)
+        if backend == "torch":
+            import torch
+            from transformers import AutoModelForSequenceClassification
+
+            # fp16 on disk, fp32 in memory: CPUs run half precision slowly
+            self._model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
+        elif backend in ("onnx", "onnx-int8") and cache_dir is not None:
+            from .onnx_export import cache_folder, exported, session
+
+            onnx_path = exported(cache_folder(cache_dir, model, "nli"), path, lambda names: _logits(path, names),
+                                 "logits", backend == "onnx-int8")
+            self._session = session(onnx_path)
+            self._inputs = {i.name for i in self._session.get_inputs()}
+        else:
+            raise StorydiffError(f"unknown NLI backend {backend!r} (torch, onnx, onnx-int8 with a cache folder)")
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        import torch
-
         probabilities = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
         # similar lengths in one batch: dynamic padding then wastes little compute
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                batch = self._tokenizer(
-                    [pairs[i][0] for i in rows], [pairs[i][1] for i in rows],
-                    truncation=True, max_length=self.max_length, padding=True, return_tensors="pt",
-                )
-                logits = self._model(**batch).logits.float()
-                probabilities[rows] = torch.softmax(logits, dim=-1)[:, self._columns].numpy()
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            logits = self._logits([pairs[i][0] for i in rows], [pairs[i][1] for i in rows])
+            exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+            probabilities[rows] = (exp / exp.sum(axis=1, keepdims=True))[:, self._columns]
         return probabilities
+
+    def _logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        tensors = "pt" if self.backend == "torch" else "np"
+        batch = self._tokenizer(premises, hypotheses, truncation=True, max_length=self.max_length, padding=True,
+                                return_tensors=tensors)
+        if self.backend == "torch":
+            import torch
+
+            with torch.inference_mode():
+                return self._model(**batch).logits.float().numpy()
+        feed = {k: v.astype(np.int64) for k, v in batch.items() if k in self._inputs}
+        return self._session.run(None, feed)[0].astype(np.float32)
+
+
+def _logits(path: str, names: list[str]):
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    # eager attention: the exporter traces the scaled-dot-product kernel wrongly
+    classifier = AutoModelForSequenceClassification.from_pretrained(
+        path, dtype=torch.float32, attn_implementation="eager").eval()
+
+    class Logits(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.classifier = classifier
+
+        def forward(self, *inputs):
+            return self.classifier(**dict(zip(names, inputs))).logits
+
+    return Logits()
 
 
 def read_calibration(model: str) -> dict:
@@ -79,15 +120,18 @@ def read_calibration(model: str) -> dict:
 class LazyNliModel:
     """Loads the model at the first prediction: a re-run whose pairs are all cached never does."""
 
-    def __init__(self, model: str):
+    def __init__(self, model: str, backend: str = "torch", cache_dir: Path | None = None):
         self.name = model
+        self.backend = backend
+        self.cache_dir = cache_dir
         self.calibration = read_calibration(model)
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        return load_nli_model(self.name).predict(pairs)
+        return load_nli_model(self.name, 32, self.backend, self.cache_dir).predict(pairs)
 
 
-@lru_cache(maxsize=2)
-def load_nli_model(model: str = PACKAGED_NLI_MODEL, batch_size: int = 32) -> NliModel:
+@lru_cache(maxsize=4)
+def load_nli_model(model: str = PACKAGED_NLI_MODEL, batch_size: int = 32, backend: str = "torch",
+                   cache_dir: Path | None = None) -> NliModel:
     """One load per process, like the embedder."""
-    return NliModel(model, batch_size)
+    return NliModel(model, batch_size, backend=backend, cache_dir=cache_dir)

@@ -75,6 +75,7 @@ class Settings:
     # "storydiff-nli-minilm-l6" is the packaged cross-encoder (offline); any Hugging Face NLI
     # cross-encoder name or path works where it can be loaded; "" judges by the rules alone.
     nli_model: str = DEFAULT_NLI_MODEL
+    nli_backend: str = "torch"  # "torch", "onnx" or "onnx-int8", as embed_backend
     embed_batch_size: int = 64
     # "torch" (sentence-transformers), "onnx" or "onnx-int8" (onnxruntime; the model is exported
     # once into model_cache). bench/run.py measures them side by side.
@@ -97,6 +98,8 @@ class Settings:
             settings = replace(settings, db_path=Path(env["STORYDIFF_DB"]))
         if env.get("STORYDIFF_EMBED_BACKEND"):
             settings = replace(settings, embed_backend=env["STORYDIFF_EMBED_BACKEND"])
+        if env.get("STORYDIFF_NLI_BACKEND"):
+            settings = replace(settings, nli_backend=env["STORYDIFF_NLI_BACKEND"])
         if env.get("STORYDIFF_CACHE_DIR"):
             settings = replace(settings, model_cache=Path(env["STORYDIFF_CACHE_DIR"]))
         if env.get("STORYDIFF_MODEL"):

@@ -1,0 +1,51 @@
+"""One end-to-end measurement in a process of its own (bench/run.py starts it), so that its peak
+memory is its own. Prints one JSON line.
+
+    python bench/e2e.py STORY_FILE DB_PATH REPORT_DIR EMBED_BACKEND NLI_MODEL|-
+
+Times compare_story on a fresh database, then again on the unchanged story. Prefect's start-up
+is paid by a trivial flow before either, so neither includes it.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from prefect import flow  # noqa: E402
+
+from flows.compare import compare_story  # noqa: E402
+from storydiff.settings import Settings  # noqa: E402
+
+
+@flow
+def warm_up() -> None:
+    pass
+
+
+def main() -> None:
+    story, db, reports, backend, nli = sys.argv[1:6]
+    settings = replace(Settings(), db_path=Path(db), report_dir=Path(reports), embed_backend=backend,
+                       nli_model="" if nli == "-" else nli)
+    started = time.perf_counter()
+    warm_up()
+    prefect_start = time.perf_counter() - started
+    runs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        summary = compare_story(story, settings)
+        runs.append({"seconds": round(time.perf_counter() - started, 2), "work": summary.work,
+                     "claims": summary.claims})
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"prefect_start_s": round(prefect_start, 2), "first": runs[0], "unchanged_rerun": runs[1],
+                      "peak_rss_mb": round(peak_mb)}))
+
+
+if __name__ == "__main__":
+    main()

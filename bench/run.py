@@ -1,0 +1,309 @@
+"""`make bench`: storydiff's speed and memory, measured side by side in one run.
+
+    .venv/bin/python bench/run.py [--quick] [--out bench/results.json]
+
+Prints a table and writes bench/results.json. Corpora come from bench/corpus.py (seeded).
+Sections: embedding backends, candidate generation (numpy, approximate, DuckDB SQL), NLI
+backends, end to end for 10/100/1000 outlets (first run and unchanged re-run, peak memory, each
+in a process of its own), and `storydiff run` with Prefect embedded vs a running server.
+--quick skips the 1000-outlet run and the Prefect server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from corpus import make_story, write_story  # noqa: E402
+
+from storydiff.align import candidate_pairs  # noqa: E402
+from storydiff.embed import load_embedder  # noqa: E402
+from storydiff.nli import NliModel  # noqa: E402
+from storydiff.settings import Settings  # noqa: E402
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+NLI = "storydiff-nli-minilm-l6"
+
+
+def median_time(action, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def busy_core():
+    """A process spinning one core: the 'busy 2-core machine' of the thread measurement."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def bench_embedding(texts: list[str], cache: Path) -> dict:
+    out: dict = {"sentences": len(texts)}
+    reference = None
+    for backend in BACKENDS:
+        embedder = load_embedder("all-MiniLM-L6-v2", 64, backend, cache)
+        embedder.encode(texts[:64])
+        seconds = median_time(lambda: embedder.encode(texts))
+        vectors = embedder.encode(texts)
+        reference = vectors if reference is None else reference
+        cosine = (vectors * reference).sum(axis=1)
+        out[backend] = {"sentences_per_s": round(len(texts) / seconds), "mean_cosine_to_torch": round(float(cosine.mean()), 4),
+                        "min_cosine_to_torch": round(float(cosine.min()), 4)}
+    for backend in BACKENDS[1:]:
+        out[backend]["speed_vs_torch"] = round(out[backend]["sentences_per_s"] / out["torch"]["sentences_per_s"], 2)
+    # threads on a busy machine: one core already taken by another process
+    from storydiff.embed import OnnxEmbedder
+
+    hog = busy_core()
+    try:
+        busy = {}
+        for threads in (1, 2):
+            embedder = OnnxEmbedder("all-MiniLM-L6-v2", True, cache, 64, threads)
+            embedder.encode(texts[:64])
+            busy[f"{threads}_threads"] = round(len(texts) / median_time(lambda: embedder.encode(texts)))
+        import torch
+
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            embedder = load_embedder("all-MiniLM-L6-v2")
+            busy[f"torch_{threads}_threads"] = round(len(texts) / median_time(lambda: embedder.encode(texts)))
+        torch.set_num_threads(os.cpu_count() or 1)
+    finally:
+        hog.kill()
+    out["onnx-int8_on_a_busy_machine_sentences_per_s"] = busy
+    return out
+
+
+def sample_story_labels(settings: Settings) -> dict:
+    """Each sample-story sentence's label, and the gold scores, for one backend choice."""
+    from flows.compare import compare_story
+    from storydiff.gold import load_gold, score_story
+    from storydiff.store import Store
+
+    story = REPO / "data" / "stories" / "louvre-heist.toml"
+    compare_story(str(story), settings)
+    with Store.open(settings.db_path, read_only=True) as store:
+        labels = {(r["outlet"], r["sentence"]): r["status"] for r in store.frame("sentence_labels", ["louvre-heist"]).to_dicts()}
+        scored = score_story(store, "louvre-heist", load_gold(story.with_suffix(".gold.tsv")))
+    return {"labels": labels, "gold": {k: [round(v.precision, 2), round(v.recall, 2)] for k, v in scored.scores.items()}}
+
+
+def bench_gold(scratch: Path, cache: Path) -> dict:
+    base = replace(Settings(), model_cache=cache, report_dir=scratch / "reports")
+    runs = {}
+    for embed_backend, nli_backend in [("torch", "torch"), ("onnx", "onnx"), ("onnx-int8", "onnx"), ("onnx-int8", "onnx-int8")]:
+        key = f"embed {embed_backend}, nli {nli_backend}"
+        settings = replace(base, db_path=scratch / f"gold-{embed_backend}-{nli_backend}.duckdb",
+                           embed_backend=embed_backend, nli_backend=nli_backend)
+        runs[key] = sample_story_labels(settings)
+    reference = runs["embed torch, nli torch"]["labels"]
+    return {key: {"labels_changed_vs_torch": sum(1 for k, v in run["labels"].items() if reference.get(k) != v),
+                  "gold_precision_recall": run["gold"]} for key, run in runs.items()}
+
+
+def story_vectors(outlets: int, cache: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    articles = make_story(outlets, 80)
+    texts = [s for a in articles for s in a.sentences]
+    article_of = np.repeat(np.arange(len(articles)), [len(a.sentences) for a in articles])
+    distinct = list(dict.fromkeys(texts))
+    encoded = load_embedder("all-MiniLM-L6-v2", 64, "onnx-int8", cache).encode(distinct)
+    index = {t: i for i, t in enumerate(distinct)}
+    return encoded[[index[t] for t in texts]], article_of, texts
+
+
+def sql_candidates(vectors: np.ndarray, article_of: np.ndarray, threshold: float) -> int:
+    """The all-pairs baseline: each sentence's best match per other article, in DuckDB SQL."""
+    import duckdb
+    import polars as pl
+
+    con = duckdb.connect()
+    frame = pl.DataFrame({"row": np.arange(len(vectors)), "article": article_of,
+                          "v": [v.tolist() for v in vectors]})
+    con.register("incoming", frame)
+    con.execute(f"CREATE TABLE s AS SELECT row, article, v::FLOAT[{vectors.shape[1]}] AS v FROM incoming")
+    return con.execute("""
+        SELECT count(*) FROM (
+            SELECT a.row, b.article, max(array_cosine_similarity(a.v, b.v)) AS best
+            FROM s a JOIN s b ON a.article <> b.article
+            GROUP BY a.row, b.article HAVING best >= ?)""", [threshold]).fetchone()[0]
+
+
+def bench_candidates(cache: Path, quick: bool) -> dict:
+    threshold = Settings().align.candidate_threshold
+    out = {}
+    for outlets in (10, 100) if quick else (10, 100, 1000):
+        vectors, article_of, _ = story_vectors(outlets, cache)
+        entry = {"sentences": len(vectors)}
+        repeats = 1 if outlets == 1000 else 3
+        entry["numpy_s"] = round(median_time(lambda: candidate_pairs(vectors, article_of, threshold), repeats), 3)
+        tracemalloc.start()
+        exact = candidate_pairs(vectors, article_of, threshold)
+        entry["numpy_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20)
+        tracemalloc.stop()
+        entry["pairs"] = len(exact)
+        if outlets == 100:
+            approx = candidate_pairs(vectors, article_of, threshold, exact_limit=0)
+            entry["approximate_s"] = round(median_time(lambda: candidate_pairs(vectors, article_of, threshold, exact_limit=0)), 3)
+            found = {(m.a, m.b) for m in approx}
+            entry["approximate_recall"] = round(sum(1 for m in exact if (m.a, m.b) in found) / len(exact), 4)
+        if outlets <= 100:
+            entry["duckdb_sql_s"] = round(median_time(lambda: sql_candidates(vectors, article_of, threshold), 1), 2)
+            entry["speed_vs_sql"] = round(entry["duckdb_sql_s"] / entry["numpy_s"], 1)
+        out[f"{outlets}_outlets"] = entry
+    return out
+
+
+def bench_nli(cache: Path) -> dict:
+    vectors, article_of, texts = story_vectors(10, cache)
+    pairs = [(texts[m.a], texts[m.b]) for m in candidate_pairs(vectors, article_of, 0.45)][:512]
+    out: dict = {"pairs": len(pairs)}
+    reference = None
+    for backend in BACKENDS:
+        model = NliModel(NLI, backend=backend, cache_dir=cache)
+        model.predict(pairs[:32])
+        seconds = median_time(lambda: model.predict(pairs))
+        scores = model.predict(pairs)
+        reference = scores if reference is None else reference
+        out[backend] = {"pairs_per_s": round(len(pairs) / seconds),
+                        "label_agreement_with_torch": round(float((scores.argmax(1) == reference.argmax(1)).mean()), 4),
+                        "max_probability_difference": round(float(np.abs(scores - reference).max()), 4)}
+    return out
+
+
+def bench_end_to_end(scratch: Path, quick: bool, env: dict) -> dict:
+    out = {}
+    for outlets, nli in [(10, NLI), (100, NLI)] + ([] if quick else [(1000, "-")]):
+        folder = scratch / f"story-{outlets}"
+        story = write_story(make_story(outlets, 80), folder, f"bench-{outlets}")
+        settings = Settings()
+        result = subprocess.run(
+            [sys.executable, str(REPO / "bench" / "e2e.py"), str(story), str(folder / "db.duckdb"), str(folder / "reports"),
+             settings.embed_backend, nli], capture_output=True, text=True, env=env, timeout=3600)
+        if result.returncode:
+            out[f"{outlets}_outlets"] = {"error": result.stderr.strip().splitlines()[-1]}
+            continue
+        entry = json.loads(result.stdout.strip().splitlines()[-1])
+        entry["nli"] = "off (rules only)" if nli == "-" else nli
+        entry["rerun_share_of_first"] = round(entry["unchanged_rerun"]["seconds"] / entry["first"]["seconds"], 3)
+        out[f"{outlets}_outlets"] = entry
+    return out
+
+
+def bench_prefect(scratch: Path, env: dict) -> dict:
+    """`storydiff run` on the 10-outlet story, a fresh database each time: embedded vs a server."""
+    story = scratch / "story-10" / "bench-10.toml"
+    if not story.exists():
+        write_story(make_story(10, 80), story.parent, "bench-10")
+
+    def timed_run(run_env: dict, number: int) -> float:
+        started = time.perf_counter()
+        subprocess.run([str(REPO / ".venv" / "bin" / "storydiff"), "run", str(story), "--db",
+                        str(scratch / f"prefect-{number}.duckdb"), "--report-dir", str(scratch / "reports")],
+                       env=run_env, check=True, capture_output=True, timeout=600)
+        return time.perf_counter() - started
+
+    out = {"embedded_s": [round(timed_run(env, i), 2) for i in range(2)]}
+    port = 4297
+    server_env = env | {"PREFECT_HOME": str(scratch / "prefect-server-home")}
+    server = subprocess.Popen([str(REPO / ".venv" / "bin" / "prefect"), "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        client_env = server_env | {"PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+        out["server_s"] = [round(timed_run(client_env, 10 + i), 2) for i in range(2)]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return out
+
+
+def table(results: dict) -> str:
+    e, c, n = results["embedding"], results["candidates"], results["nli"]
+    lines = [f"machine: {results['machine']}", "", "embedding (sentences/s, distinct news-like sentences)"]
+    for b in BACKENDS:
+        lines.append(f"  {b:<10} {e[b]['sentences_per_s']:>6}  x{e[b].get('speed_vs_torch', 1.0):<5} "
+                     f"mean cosine to torch {e[b]['mean_cosine_to_torch']}")
+    lines.append(f"  busy machine: {e['onnx-int8_on_a_busy_machine_sentences_per_s']}")
+    lines.append("sample story labels by backend (changed vs torch; gold precision/recall)")
+    for key, value in results["sample_story_gold"].items():
+        lines.append(f"  {key:<28} changed {value['labels_changed_vs_torch']:>2}  {value['gold_precision_recall']}")
+    lines.append("candidate generation")
+    for key, value in c.items():
+        lines.append(f"  {key:<13} {json.dumps(value)}")
+    lines.append("NLI (pairs/s)")
+    for b in BACKENDS:
+        lines.append(f"  {b:<10} {n[b]['pairs_per_s']:>6}  agreement with torch {n[b]['label_agreement_with_torch']}")
+    lines.append("end to end (first run / unchanged re-run, seconds; peak RSS)")
+    for key, value in results["end_to_end"].items():
+        if "error" in value:
+            lines.append(f"  {key:<13} error: {value['error']}")
+            continue
+        lines.append(f"  {key:<13} {value['first']['seconds']:>7} / {value['unchanged_rerun']['seconds']:<6} "
+                     f"({value['rerun_share_of_first']:.0%})  peak {value['peak_rss_mb']} MB  nli {value['nli']}  "
+                     f"work {value['first']['work']} then {value['unchanged_rerun']['work']}")
+    if "prefect" in results:
+        lines.append(f"storydiff run, 10 outlets: Prefect embedded {results['prefect']['embedded_s']} s, "
+                     f"against a running server {results['prefect'].get('server_s')} s")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default=str(REPO / "bench" / "results.json"))
+    args = parser.parse_args()
+    env = os.environ | {"HF_HUB_OFFLINE": "1", "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                        "PREFECT_LOGGING_LEVEL": "CRITICAL"}
+    os.environ.update(env)
+    with tempfile.TemporaryDirectory(prefix="storydiff-bench-") as scratch_name:
+        scratch = Path(scratch_name)
+        env["PREFECT_HOME"] = os.environ["PREFECT_HOME"] = str(scratch / "prefect-home")
+        cache = Settings().model_cache
+        results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+                         "date": time.strftime("%Y-%m-%d"), "defaults": {"embed_backend": Settings().embed_backend,
+                                                                        "nli_backend": Settings().nli_backend}}
+        texts = list(dict.fromkeys(s for a in make_story(100, 80) for s in a.sentences))[:2000]
+        steps = [("embedding", lambda: bench_embedding(texts, cache)),
+                 ("sample_story_gold", lambda: bench_gold(scratch, cache)),
+                 ("candidates", lambda: bench_candidates(cache, args.quick)),
+                 ("nli", lambda: bench_nli(cache)),
+                 ("end_to_end", lambda: bench_end_to_end(scratch, args.quick, env))]
+        if not args.quick:
+            steps.append(("prefect", lambda: bench_prefect(scratch, env)))
+        for name, step in steps:
+            started = time.perf_counter()
+            results[name] = step()
+            print(f"[{name}: {time.perf_counter() - started:.0f} s]", file=sys.stderr, flush=True)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
