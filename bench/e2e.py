@@ -1,9 +1,9 @@
 """One end-to-end measurement in a process of its own (bench/run.py starts it), so that its peak
 memory is its own. Prints one JSON line.
 
-    python bench/e2e.py STORY_FILE DB_PATH REPORT_DIR EMBED_BACKEND NLI_MODEL|-
+    python bench/e2e.py STORY_FILE DB_PATH REPORT_DIR NLI_MODEL|-
 
-Times compare_story on a fresh database, then again on the unchanged story. Prefect's start-up
+Default settings (the default backends). Times compare_story on a fresh database, then again on the unchanged story. Prefect's start-up
 is paid by a trivial flow before either, so neither includes it.
 """
 
@@ -30,9 +30,8 @@ def warm_up() -> None:
 
 
 def main() -> None:
-    story, db, reports, backend, nli = sys.argv[1:6]
-    settings = replace(Settings(), db_path=Path(db), report_dir=Path(reports), embed_backend=backend,
-                       nli_model="" if nli == "-" else nli)
+    story, db, reports, nli = sys.argv[1:5]
+    settings = replace(Settings(), db_path=Path(db), report_dir=Path(reports), nli_model="" if nli == "-" else nli)
     started = time.perf_counter()
     warm_up()
     prefect_start = time.perf_counter() - started

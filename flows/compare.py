@@ -67,7 +67,7 @@ def embed_task(texts: list[str], settings: Settings) -> tuple[np.ndarray, int]:
     with open_store(settings) as store:
         cached = store.cached_embeddings(name, (text_hash(t) for t in texts))
     vectors, fresh = embed_texts(texts, lambda: load_embedder(
-        settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache), cached)
+        settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache, settings.threads), cached)
     log.info("embedded %d new sentences, %d from cache", len(fresh), len(texts) - len(fresh))
     if fresh:
         with open_store(settings) as store:
@@ -92,7 +92,7 @@ def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector
     """The NLI judge (with the scores of earlier runs), or the rules alone when no model is set."""
     if not settings.nli_model:
         return RuleDetector()
-    return PairJudge(LazyNliModel(settings.nli_model, settings.nli_backend, settings.model_cache),
+    return PairJudge(LazyNliModel(settings.nli_model, settings.nli_backend, settings.model_cache, settings.threads),
                      known_scores=known_scores)
 
 

@@ -51,3 +51,17 @@ def test_copies_of_one_text_share_a_source():
     article_of = [0, 0, 0, 1, 1, 1, 1, 2, 2]
     matches = [Match(0, 3, 0.99), Match(1, 4, 0.98), Match(2, 5, 0.97), Match(0, 7, 0.8)]
     assert find_copies(matches, article_of, 3, copy_similarity=0.95, copy_share=0.6) == [0, 0, 2]
+
+
+def test_candidates_per_sentence_are_capped_and_the_approximate_search_finds_most():
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 32))
+    article_of = np.repeat(np.arange(100), 20)  # 100 outlets: far more articles than the cap
+    vectors = (centres[rng.integers(0, 40, len(article_of))] + 0.3 * rng.normal(size=(len(article_of), 32))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = candidate_pairs(vectors, article_of, 0.5, max_per_sentence=8)
+    assert len(exact) <= 8 * len(article_of)  # at most 8 per sentence: linear, not outlets x sentences
+    assert all(article_of[m.a] != article_of[m.b] and m.similarity >= 0.5 for m in exact)
+    approximate = candidate_pairs(vectors, article_of, 0.5, max_per_sentence=8, exact_limit=0, probes=4)
+    found = {(m.a, m.b) for m in approximate}
+    assert sum((m.a, m.b) in found for m in exact) / len(exact) >= 0.9

@@ -33,3 +33,15 @@ def test_nothing_to_encode_loads_no_model():
 
     vectors, fresh = embed_texts(["a b c d"], never, {text_hash("a b c d"): np.ones(3)})
     assert fresh == {} and vectors.shape == (1, 3)
+
+
+def test_onnx_nli_gives_the_torch_probabilities(tmp_path):
+    from storydiff.nli import NliModel, load_nli_model
+
+    pairs = [("Four thieves took part in the raid.", "Two thieves took part in the raid."),
+             ("The minister resigned on Friday after weeks of pressure.", "The minister stepped down on Friday."),
+             ("The museum stayed closed.", "Tourists queued outside the glass pyramid for hours before being told to leave.")]
+    reference = load_nli_model().predict(pairs)
+    onnx = NliModel("storydiff-nli-minilm-l6", backend="onnx", cache_dir=tmp_path).predict(pairs)
+    assert np.abs(onnx - reference).max() < 1e-3
+    assert (tmp_path / "nli" / "storydiff-nli-minilm-l6" / "model.onnx").exists()

@@ -45,24 +45,25 @@ def candidate_pairs(
     exact_limit: int = 20_000,
     probes: int = 8,
 ) -> list[Match]:
-    """Each sentence's best match in every other article, kept when >= min_similarity, among its
-    `max_per_sentence` nearest sentences of other articles (so the work after this stays linear
-    in sentences however many outlets there are).
+    """Each sentence's best match in every other article, kept when >= min_similarity; with more
+    than `max_per_sentence` other articles, in the `max_per_sentence` articles where that best is
+    highest (so the work after this stays linear in sentences however many outlets there are).
 
-    Up to `exact_limit` sentences the nearest are found exactly, a block of rows at a time;
-    beyond it, each sentence is compared with the sentences of the `probes` k-means clusters
-    nearest to its own (an approximate nearest-neighbour search; bench/run.py measures recall).
+    Rows must be grouped by article. Up to `exact_limit` sentences the search is exact, a block
+    of rows at a time; beyond it, each sentence is compared with the sentences of the `probes`
+    k-means clusters nearest to its own (approximate: bench/run.py measures its recall).
     """
     article_of = np.asarray(article_of)
     n = len(article_of)
     if n == 0:
         return []
     if n <= exact_limit:
-        searches = ((np.arange(r0, min(n, r0 + block_rows)), None) for r0 in range(0, n, block_rows))
+        starts = np.flatnonzero(np.r_[True, article_of[1:] != article_of[:-1]])
+        found = [_best_in_nearest_articles(vectors, article_of, starts, r0, min(n, r0 + block_rows), min_similarity,
+                                           max_per_sentence) for r0 in range(0, n, block_rows)]
     else:
-        searches = _cluster_searches(vectors, probes, block_rows)
-    found = [_best_per_article(vectors, article_of, rows, cols, min_similarity, max_per_sentence)
-             for rows, cols in searches]
+        found = [_best_per_article(vectors, article_of, rows, cols, min_similarity, max_per_sentence)
+                 for rows, cols in _cluster_searches(vectors, probes, block_rows)]
     a = np.concatenate([f[0] for f in found])
     b = np.concatenate([f[1] for f in found])
     sim = np.concatenate([f[2] for f in found])
@@ -70,13 +71,38 @@ def candidate_pairs(
     a, b, sim = a[order], b[order], sim[order]
     first = np.ones(len(a), dtype=bool)
     first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-    return [Match(int(x), int(y), round(float(z), 4)) for x, y, z in zip(a[first], b[first], sim[first])]
+    return list(map(Match, a[first].tolist(), b[first].tolist(), np.round(sim[first].astype(np.float64), 4).tolist()))
+
+
+def _best_in_nearest_articles(vectors, article_of, starts, r0, r1, min_similarity, max_articles):
+    """(a, b, similarity) arrays for rows r0..r1: each row's best sentence in each of the
+    max_articles other articles whose best is nearest. Rows are grouped by article, so one
+    maximum per article is a reduceat over contiguous columns."""
+    sims = vectors[r0:r1] @ vectors.T
+    ends = np.r_[starts[1:], len(article_of)]
+    own = np.searchsorted(starts, np.arange(r0, r1), side="right") - 1
+    for article in np.unique(own):  # a sentence never matches its own article
+        sims[np.flatnonzero(own == article), starts[article]:ends[article]] = -np.inf
+    best = np.maximum.reduceat(sims, starts, axis=1)  # rows x articles
+    k = min(max_articles, best.shape[1])
+    nearest = np.argpartition(-best, k - 1, axis=1)[:, :k]
+    nearest_sims = np.take_along_axis(best, nearest, axis=1)
+    rows, slot = np.nonzero(nearest_sims >= min_similarity)
+    articles = nearest[rows, slot]
+    # the column of each chosen maximum: argmax over that article's columns, padded to the longest
+    lengths = (ends - starts)[articles]
+    offsets = np.arange(int(lengths.max()) if len(lengths) else 0)
+    cols = starts[articles][:, None] + np.minimum(offsets[None, :], lengths[:, None] - 1)
+    values = sims[rows[:, None], cols]
+    chosen = cols[np.arange(len(rows)), values.argmax(axis=1)]
+    rows = rows + r0
+    return np.minimum(rows, chosen), np.maximum(rows, chosen), nearest_sims[rows - r0, slot]
 
 
 def _best_per_article(vectors, article_of, rows, cols, min_similarity, max_per_sentence):
-    """(a, b, similarity) arrays: for each row, its best sentence per other article among the
-    nearest max_per_sentence of `cols` (all rows when None)."""
-    col_ids = np.arange(len(article_of)) if cols is None else cols
+    """(a, b, similarity) arrays: for each row, its best sentence per other article among its
+    nearest max_per_sentence of the candidate rows `cols` (the approximate search)."""
+    col_ids = cols
     sims = vectors[rows] @ vectors[col_ids].T
     sims[article_of[rows][:, None] == article_of[col_ids][None, :]] = -np.inf
     k = min(max_per_sentence, sims.shape[1])

@@ -122,7 +122,8 @@ def _pooled(source: str, names: list[str]):
 
 
 @lru_cache(maxsize=4)
-def load_embedder(model: str, batch_size: int = 64, backend: str = "torch", cache_dir: Path | None = None):
+def load_embedder(model: str, batch_size: int = 64, backend: str = "torch", cache_dir: Path | None = None,
+                  threads: int = 0):
     """One load per process: flows and tests call this many times, the model loads in seconds."""
     if backend == "torch":
         return Embedder(model, batch_size)
@@ -130,7 +131,7 @@ def load_embedder(model: str, batch_size: int = 64, backend: str = "torch", cach
         raise StorydiffError(f"unknown embedding backend {backend!r} ({', '.join(BACKENDS)})")
     if cache_dir is None:
         raise StorydiffError(f"the {backend} backend needs a folder for the exported model")
-    return OnnxEmbedder(model, backend == "onnx-int8", cache_dir, batch_size)
+    return OnnxEmbedder(model, backend == "onnx-int8", cache_dir, batch_size, threads)
 
 
 def embed_texts(

@@ -137,13 +137,17 @@ def evaluate_all(data_dir: Path, settings: Settings, limit: int | None = None) -
     from .embed import load_embedder
     from .nli import PACKAGED_NLI_MODEL, load_nli_model
 
-    judge = PairJudge(load_nli_model(settings.nli_model or PACKAGED_NLI_MODEL))
+    judge = PairJudge(load_nli_model(settings.nli_model or PACKAGED_NLI_MODEL, 32, settings.nli_backend,
+                                     settings.model_cache, settings.threads))
     results: dict = {"nli_model": judge.nli.name, "contradiction_threshold": judge.contradiction_threshold,
-                     "embedding_model": settings.model, "machine": machine()}
+                     "embedding_model": settings.model, "embed_backend": settings.embed_backend,
+                     "nli_backend": settings.nli_backend, "machine": machine()}
     mrpc_path, sick_path = Path(data_dir) / MRPC_FILE, Path(data_dir) / SICK_FILE
     if mrpc_path.exists():
         mrpc = read_mrpc(mrpc_path)[:limit]
-        results["mrpc_test"] = evaluate_mrpc(mrpc, load_embedder(settings.model), judge, settings)
+        embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend,
+                                 settings.model_cache, settings.threads)
+        results["mrpc_test"] = evaluate_mrpc(mrpc, embedder, judge, settings)
     else:
         results["mrpc_test"] = f"skipped: {mrpc_path} not found"
     if sick_path.exists():

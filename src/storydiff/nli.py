@@ -33,7 +33,7 @@ class NliModel:
     once into `cache_dir` (bench/run.py measures the three side by side)."""
 
     def __init__(self, model: str, batch_size: int = 32, max_length: int = 128, backend: str = "torch",
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, threads: int = 0):
         from transformers import AutoConfig, AutoTokenizer
 
         self.name = model
@@ -63,7 +63,7 @@ class NliModel:
 
             onnx_path = exported(cache_folder(cache_dir, model, "nli"), path, lambda names: _logits(path, names),
                                  "logits", backend == "onnx-int8")
-            self._session = session(onnx_path)
+            self._session = session(onnx_path, threads)
             self._inputs = {i.name for i in self._session.get_inputs()}
         else:
             raise StorydiffError(f"unknown NLI backend {backend!r} (torch, onnx, onnx-int8 with a cache folder)")
@@ -120,18 +120,19 @@ def read_calibration(model: str) -> dict:
 class LazyNliModel:
     """Loads the model at the first prediction: a re-run whose pairs are all cached never does."""
 
-    def __init__(self, model: str, backend: str = "torch", cache_dir: Path | None = None):
+    def __init__(self, model: str, backend: str = "torch", cache_dir: Path | None = None, threads: int = 0):
         self.name = model
         self.backend = backend
         self.cache_dir = cache_dir
+        self.threads = threads
         self.calibration = read_calibration(model)
 
     def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        return load_nli_model(self.name, 32, self.backend, self.cache_dir).predict(pairs)
+        return load_nli_model(self.name, 32, self.backend, self.cache_dir, self.threads).predict(pairs)
 
 
 @lru_cache(maxsize=4)
 def load_nli_model(model: str = PACKAGED_NLI_MODEL, batch_size: int = 32, backend: str = "torch",
-                   cache_dir: Path | None = None) -> NliModel:
+                   cache_dir: Path | None = None, threads: int = 0) -> NliModel:
     """One load per process, like the embedder."""
-    return NliModel(model, batch_size, backend=backend, cache_dir=cache_dir)
+    return NliModel(model, batch_size, backend=backend, cache_dir=cache_dir, threads=threads)

@@ -75,11 +75,16 @@ class Settings:
     # "storydiff-nli-minilm-l6" is the packaged cross-encoder (offline); any Hugging Face NLI
     # cross-encoder name or path works where it can be loaded; "" judges by the rules alone.
     nli_model: str = DEFAULT_NLI_MODEL
-    nli_backend: str = "torch"  # "torch", "onnx" or "onnx-int8", as embed_backend
+    # "onnx" gives the torch model's probabilities (max difference 5e-6) twice as fast; "onnx-int8"
+    # is faster again but moves 4% of labels on news pairs (bench/run.py), so it is not the default.
+    nli_backend: str = "onnx"
     embed_batch_size: int = 64
     # "torch" (sentence-transformers), "onnx" or "onnx-int8" (onnxruntime; the model is exported
     # once into model_cache). bench/run.py measures them side by side.
-    embed_backend: str = "torch"
+    embed_backend: str = "onnx-int8"
+    # Threads per onnxruntime session; 0 uses every core. On a machine busy with other work,
+    # 1 does better (bench/run.py: 872 vs 576 sentences/s with one of two cores taken).
+    threads: int = 0
     model_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "storydiff")
     max_text_chars: int = 200_000
     max_sentence_chars: int = 1_000
@@ -100,6 +105,8 @@ class Settings:
             settings = replace(settings, embed_backend=env["STORYDIFF_EMBED_BACKEND"])
         if env.get("STORYDIFF_NLI_BACKEND"):
             settings = replace(settings, nli_backend=env["STORYDIFF_NLI_BACKEND"])
+        if env.get("STORYDIFF_THREADS"):
+            settings = replace(settings, threads=int(_seconds(env, "STORYDIFF_THREADS")))
         if env.get("STORYDIFF_CACHE_DIR"):
             settings = replace(settings, model_cache=Path(env["STORYDIFF_CACHE_DIR"]))
         if env.get("STORYDIFF_MODEL"):
@@ -121,4 +128,4 @@ def _seconds(env: Mapping[str, str], name: str) -> float:
     try:
         return float(env[name])
     except ValueError:
-        raise StorydiffError(f"{name}={env[name]!r} is not a number of seconds") from None
+        raise StorydiffError(f"{name}={env[name]!r} is not a number") from None
