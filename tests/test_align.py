@@ -65,3 +65,10 @@ def test_candidates_per_sentence_are_capped_and_the_approximate_search_finds_mos
     approximate = candidate_pairs(vectors, article_of, 0.5, max_per_sentence=8, exact_limit=0, probes=4)
     found = {(m.a, m.b) for m in approximate}
     assert sum((m.a, m.b) in found for m in exact) / len(exact) >= 0.9
+
+
+def test_one_article_or_nothing_similar_gives_no_candidates():
+    vectors = unit_rows([1, 0], [0, 1], [1, 1])
+    assert candidate_pairs(vectors, [0, 0, 0], 0.1) == []
+    assert candidate_pairs(vectors[:2], [0, 1], 0.5) == []
+    assert candidate_pairs(vectors[:0], [], 0.5) == []

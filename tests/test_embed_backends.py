@@ -23,7 +23,7 @@ def test_onnx_vectors_match_torch(backend, floor, tmp_path):
     cosines = (vectors * reference).sum(axis=1)
     assert cosines.min() >= floor and cosines.mean() >= 0.985, cosines
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
-    assert (tmp_path / "all-MiniLM-L6-v2" / "model.onnx").exists()
+    assert (tmp_path / "embedder" / "all-MiniLM-L6-v2" / "model.onnx").exists()
     assert embedder.name == embedder_name("all-MiniLM-L6-v2", backend) != "all-MiniLM-L6-v2"
 
 

@@ -88,10 +88,12 @@ def _best_in_nearest_articles(vectors, article_of, starts, r0, r1, min_similarit
     nearest = np.argpartition(-best, k - 1, axis=1)[:, :k]
     nearest_sims = np.take_along_axis(best, nearest, axis=1)
     rows, slot = np.nonzero(nearest_sims >= min_similarity)
+    if not len(rows):
+        return rows, rows, np.zeros(0, dtype=np.float32)
     articles = nearest[rows, slot]
     # the column of each chosen maximum: argmax over that article's columns, padded to the longest
     lengths = (ends - starts)[articles]
-    offsets = np.arange(int(lengths.max()) if len(lengths) else 0)
+    offsets = np.arange(int(lengths.max()))
     cols = starts[articles][:, None] + np.minimum(offsets[None, :], lengths[:, None] - 1)
     values = sims[rows[:, None], cols]
     chosen = cols[np.arange(len(rows)), values.argmax(axis=1)]
@@ -250,8 +252,10 @@ def align_story(
                                  settings.max_candidates, settings.exact_search_limit, settings.search_probes)
     source_of = find_copies(candidates, article_of, n_articles, settings.copy_similarity, settings.copy_share)
     pairs = [(texts[m.a], texts[m.b]) for m in candidates]
+    distinct = list(dict.fromkeys(pairs))  # wire copies repeat pairs: each is judged once
     if isinstance(detector, PairJudge):
-        judgements = detector.judge(pairs)
+        judged = dict(zip(distinct, detector.judge(distinct)))
+        judgements = [judged[p] for p in pairs]
         verdicts = [
             j.conflict if j.label == "contradiction" and (j.kind != "nli" or m.similarity >= settings.nli_min_similarity) else None
             for m, j in zip(candidates, judgements)
@@ -259,7 +263,8 @@ def align_story(
         relation = {(m.a, m.b): j.relation for m, j in zip(candidates, judgements)}
         entailing = {pair for pair, r in relation.items() if r}
     else:
-        verdicts, entailing, relation = detector.check_pairs(pairs), set(), {}
+        checked = dict(zip(distinct, detector.check_pairs(distinct)))
+        verdicts, entailing, relation = [checked[p] for p in pairs], set(), {}
     dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
     conflicts = [
         (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -107,8 +108,9 @@ class NegationRule:
         return Conflict("negation", round(overlap, 3), span_a, span_b)
 
 
-def _content_words(text: str) -> set[str]:
-    words = set(WORD.findall(NEGATION_CUES.sub(" ", text.lower())))
+@lru_cache(maxsize=100_000)
+def _content_words(text: str) -> frozenset[str]:
+    words = frozenset(WORD.findall(NEGATION_CUES.sub(" ", text.lower())))
     return words - FUNCTION_WORDS
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 SMALL = {
@@ -82,6 +83,13 @@ class Quantity:
 
 
 def extract_quantities(text: str) -> list[Quantity]:
+    """Quantities of a sentence with their units and spans; remembered, since a sentence is
+    compared with many others."""
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=100_000)
+def _quantities(text: str) -> tuple[Quantity, ...]:
     found = _dates(text)
     taken = [(q.start, q.end) for q in found]
     found += [q for q in _ordinals(text) if not _inside(q, taken)]
@@ -101,7 +109,7 @@ def extract_quantities(text: str) -> list[Quantity]:
             continue
         low, high = _interval(value, match.group("qual"))
         found.append(Quantity(low, high, unit, match.start(), match.end()))
-    return found
+    return tuple(found)
 
 
 def _inside(quantity: Quantity, spans: list[tuple[int, int]]) -> bool:
