@@ -29,6 +29,15 @@ def warm_up() -> None:
     pass
 
 
+def peak_rss_mb() -> float:
+    """VmHWM: this process's own peak. (getrusage's ru_maxrss carries over the parent's peak
+    across fork and exec on Linux, which made every run report the benchmark's own 3.3 GB.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     story, db, reports, nli = sys.argv[1:5]
     settings = replace(Settings(), db_path=Path(db), report_dir=Path(reports), nli_model="" if nli == "-" else nli)
@@ -41,7 +50,7 @@ def main() -> None:
         summary = compare_story(story, settings)
         runs.append({"seconds": round(time.perf_counter() - started, 2), "work": summary.work,
                      "claims": summary.claims})
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"prefect_start_s": round(prefect_start, 2), "first": runs[0], "unchanged_rerun": runs[1],
                       "peak_rss_mb": round(peak_mb)}))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +51,12 @@ def fetch_task(ref: ArticleRef, fetcher: Fetcher) -> Page:
 
 
 @task(name="extract-and-segment", cache_policy=NO_CACHE)
-def extract_task(outcome: ArticleOutcome, settings: Settings, cached: ExtractedArticle | None = None) -> ArticleOutcome:
-    extracted = cached or extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
+def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
+    extracted = extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
+    return segment(outcome, extracted, settings)
+
+
+def segment(outcome: ArticleOutcome, extracted: ExtractedArticle, settings: Settings) -> ArticleOutcome:
     outcome.extracted = extracted
     outcome.sentences = split_sentences(
         extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars
@@ -113,6 +120,14 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     if not usable:
         reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
         raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
+    fingerprint = story_fingerprint(story, outcomes, settings)
+    with open_store(settings) as store:
+        unchanged = store.stored_fingerprint(story.id) == fingerprint
+        if unchanged:  # same articles, same texts, same settings: the stored results stand
+            log.info("%s: unchanged since the last run; results kept", story.id)
+            store.touch_story(story.id, datetime.now(timezone.utc))
+            return _summary(store, story, outcomes, settings, {"pages_extracted": extracted, "sentences_embedded": 0,
+                                                               "nli_pairs": 0})
     rows = sentence_rows(outcomes)
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
     texts = [s.text for _, s in rows]
@@ -128,10 +143,16 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     log.info("%s: storing results", story.id)
     with open_store(settings) as store:
         store.save_nli_scores(settings.nli_model, fresh_scores)
-        store.replace_story(StoryResult(story, outcomes, alignment))
-        report_path = report.write_html(store, story.id, settings.report_dir)
-        claims = store.frame("claims_of_story", [story.id])
-    log.info("%s: stored; report %s", story.id, report_path)
+        store.replace_story(StoryResult(story, outcomes, alignment, fingerprint))
+        log.info("%s: stored", story.id)
+        return _summary(store, story, outcomes, settings, {"pages_extracted": extracted, "sentences_embedded": embedded,
+                                                           "nli_pairs": len(fresh_scores)})
+
+
+def _summary(store: Store, story, outcomes: list[ArticleOutcome], settings: Settings, work: dict[str, int]) -> StorySummary:
+    report_path = report.write_html(store, story.id, settings.report_dir)
+    claims = store.frame("claims_of_story", [story.id])
+    log.info("%s: report %s", story.id, report_path)
     counts = claims.group_by("status").len().rows() if claims.height else []
     return StorySummary(
         story_id=story.id,
@@ -139,8 +160,21 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
         failed=sum(1 for o in outcomes if not o.usable),
         claims={status: n for status, n in sorted(counts)},
         report_path=str(report_path),
-        work={"pages_extracted": extracted, "sentences_embedded": embedded, "nli_pairs": len(fresh_scores)},
+        work=work,
     )
+
+
+def story_fingerprint(story, outcomes: list[ArticleOutcome], settings: Settings) -> str:
+    """Everything stored results depend on: articles, their texts and metadata, the settings."""
+    digest = hashlib.sha256(json.dumps(
+        [story.title, settings.model, settings.embed_backend, settings.nli_model, settings.nli_backend,
+         asdict(settings.align)]).encode())
+    for o in outcomes:
+        meta = [o.extracted.title, o.extracted.author, o.extracted.published, o.extracted.site_name,
+                o.extracted.truncated] if o.extracted else None
+        digest.update(json.dumps([o.ref.outlet, o.ref.url, o.status, meta, [s.text for s in o.sentences],
+                                  [(s.start, s.end) for s in o.sentences]]).encode())
+    return digest.hexdigest()
 
 
 def _extract_all(outcomes: list[ArticleOutcome], settings: Settings) -> int:
@@ -151,7 +185,10 @@ def _extract_all(outcomes: list[ArticleOutcome], settings: Settings) -> int:
         cached = store.cached_extractions(extractor, (o.page.sha256 for o in fetched))
     for outcome in fetched:
         try:
-            extract_task(outcome, settings, cached.get(outcome.page.sha256))
+            if outcome.page.sha256 in cached:  # no task: a page seen before costs only its segmentation
+                segment(outcome, cached[outcome.page.sha256], settings)
+            else:
+                extract_task(outcome, settings)
         except ExtractError as exc:
             outcome.status = exc.reason
     fresh = {o.page.sha256: o.extracted for o in fetched if o.extracted and o.page.sha256 not in cached}
@@ -171,7 +208,12 @@ def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
                 outcome.page = store.latest_page(outcome.ref.location)
         to_fetch = [o for o in outcomes if o.page is None]
     with Fetcher(settings.fetch) as fetcher:
-        futures = [(o, fetch_task.submit(o.ref, fetcher)) for o in to_fetch]
+        for outcome in (o for o in to_fetch if not o.ref.is_remote):  # files: no network, no task
+            try:
+                outcome.page = fetcher.fetch(outcome.ref.location)
+            except FetchError as exc:
+                outcome.status = exc.reason
+        futures = [(o, fetch_task.submit(o.ref, fetcher)) for o in to_fetch if o.ref.is_remote]
         for outcome, future in futures:
             future.wait()
             value = future.state.result(raise_on_failure=False)

@@ -58,7 +58,13 @@ DELETE FROM sentence_matches WHERE story_id = ?;
 DELETE FROM conflicts WHERE story_id = ?;
 
 -- name: insert_story
-INSERT INTO stories (story_id, title, source_file, compared_at) VALUES (?, ?, ?, ?);
+INSERT INTO stories (story_id, title, source_file, compared_at, fingerprint) VALUES (?, ?, ?, ?, ?);
+
+-- name: stored_fingerprint
+SELECT fingerprint FROM stories WHERE story_id = ?;
+
+-- name: touch_story
+UPDATE stories SET compared_at = ? WHERE story_id = ?;
 
 -- name: insert_story_articles
 INSERT INTO story_articles BY NAME SELECT * FROM incoming_articles;

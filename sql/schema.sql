@@ -5,8 +5,10 @@ CREATE TABLE IF NOT EXISTS stories (
     story_id     VARCHAR NOT NULL,
     title        VARCHAR,
     source_file  VARCHAR,
-    compared_at  TIMESTAMPTZ
+    compared_at  TIMESTAMPTZ,              -- last run; an unchanged story keeps its results
+    fingerprint  VARCHAR                   -- of the inputs the results came from
 );
+ALTER TABLE stories ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
 
 -- Raw HTML by content hash: re-extraction never needs a refetch.
 CREATE TABLE IF NOT EXISTS pages (

@@ -20,7 +20,7 @@ OLD = ["tribune", "capital"]
 NEW = ["tribune", "capital", "metro", "quotidien"]
 # log lines of the flow (printed with -v) at which the run is killed; None kills during start-up
 MOMENTS = [None, "fetching 4 articles", "articles usable", "embedding and aligning", "storing results",
-           "stored; report"]
+           ": stored"]
 
 
 def _story(path: Path, names: list[str]) -> Path:

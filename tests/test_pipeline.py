@@ -103,6 +103,7 @@ def test_every_named_query_runs(sample_run):
         "latest_page": [str(SAMPLE_STORY.parent / "louvre-heist" / "metro.html")],
         "cached_embeddings": ["all-MiniLM-L6-v2", ["no-such-hash"]],
         "insert_text_version": None, "save_nli_scores": None, "save_extraction": None,  # every run
+        "stored_fingerprint": ["louvre-heist"], "touch_story": None,  # an unchanged re-run (test below)
         "cached_nli_scores": ["storydiff-nli-minilm-l6", ["no-such-hash"], ["no-such-hash"]],
         "cached_extractions": ["no-such-extractor", ["no-such-hash"]],
         "latest_text_version": ["louvre-heist", "tribune.html"],

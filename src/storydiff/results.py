@@ -37,6 +37,7 @@ class StoryResult:
     story: Story
     articles: list[ArticleOutcome]
     alignment: Alignment
+    fingerprint: str | None = None  # of the inputs; an unchanged story is not compared again
 
 
 def sentence_rows(articles: list[ArticleOutcome]) -> list[tuple[ArticleOutcome, Sentence]]:

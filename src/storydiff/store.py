@@ -167,7 +167,7 @@ class Store:
             for name in STORY_TABLE_DELETES:
                 self.con.execute(self.q[name], [story.id])
             self.con.execute(self.q["insert_story"],
-                             [story.id, story.title, str(story.path), datetime.now(timezone.utc)])
+                             [story.id, story.title, str(story.path), datetime.now(timezone.utc), result.fingerprint])
             self._record_versions(result)
             for table, frame in frames.items():
                 self.con.register(f"incoming_{table}", frame)
@@ -200,6 +200,13 @@ class Store:
                 n["added"], n["removed"], n["edited"],
                 [{"kind": c.kind, "before": c.before, "after": c.after} for c in changes],
             ])
+
+    def stored_fingerprint(self, story_id: str) -> str | None:
+        rows = self.con.execute(self.q["stored_fingerprint"], [story_id]).fetchall()
+        return rows[0][0] if rows else None
+
+    def touch_story(self, story_id: str, when: datetime) -> None:
+        self.con.execute(self.q["touch_story"], [when, story_id])
 
     # -- reading -------------------------------------------------------------------------
     def frame(self, name: str, params: list | None = None) -> pl.DataFrame:
