@@ -51,3 +51,17 @@ def test_report_paths_stay_in_the_report_dir(tmp_path, story_id):
     with Store.open(tmp_path / "s.duckdb") as store, pytest.raises(StorydiffError, match="no report written"):
         report.write_html(store, story_id, tmp_path / "reports")
     assert not any(tmp_path.rglob("*.html"))
+
+
+def test_many_outlets_get_a_claim_list_instead_of_a_column_each():
+    from datetime import datetime, timezone
+
+    outlets = [f"<i>Outlet {n}</i>" for n in range(30)]
+    articles = [{"article_no": n, "outlet": o, "url": f"u{n}", "status": "ok", "truncation": None,
+                 "source_article_no": n} for n, o in enumerate(outlets)]
+    claims = [{"claim_id": 0, "status": "shared", "n_outlets": 30, "outlets": outlets, "text": PAYLOAD,
+               "sentences": {n: [PAYLOAD] for n in range(30)}}]
+    data = report.ReportData("many", "Many", datetime.now(timezone.utc), articles, claims, [], [], [])
+    html = report.render_html(data)
+    assert "Claims side by side" not in html and "30: &lt;i&gt;Outlet 0&lt;/i&gt;" in html
+    assert "and 18 more" in html and "<script" not in html and "<i>" not in html

@@ -17,6 +17,8 @@ from .store import Store
 from .story import SLUG
 
 STATUS_ORDER = ("contradicted", "shared", "possibly-shared", "unique")
+SIDE_BY_SIDE_MAX = 24  # outlets; more get the claims as a list
+OUTLETS_NAMED = 12
 
 
 @dataclass
@@ -264,13 +266,7 @@ def render_html(data: ReportData) -> str:
                 f"<td>{_e(data.outlet(k['article_a']))}</td><td>{_mark(k['sentence_a'], k['span_a_start'], k['span_a_end'])}</td>"
                 f"<td>{_e(data.outlet(k['article_b']))}</td><td>{_mark(k['sentence_b'], k['span_b_start'], k['span_b_end'])}</td></tr>")
         parts.append("</table>")
-    parts.append("<h2>Claims side by side</h2><table><tr><th>status</th>"
-                 + "".join(f"<th>{_e(a['outlet'])}</th>" for a in ok) + "</tr>")
-    for claim in data.claims:
-        cells = "".join(
-            "<td class='cell'>" + "".join(f"<p>{_e(t)}</p>" for t in claim["sentences"].get(a["article_no"], [])) + "</td>"
-            for a in ok)
-        parts.append(f"<tr class='{_e(claim['status'])}'><td class='status'>{_e(claim['status'])}</td>{cells}</tr>")
+    parts += _claims_side_by_side(data, ok) if len(ok) <= SIDE_BY_SIDE_MAX else _claims_listed(data)
     parts.append("</table><h2>Coverage by outlet</h2><table><tr><th>outlet</th><th>sentences</th><th>shared</th><th>unique</th>"
                  "<th>contradicted</th><th>possibly shared</th></tr>")
     parts += [f"<tr><td>{_e(r['outlet'])}</td><td>{r['sentences']}</td><td>{r['shared']}</td><td>{r['unique']}</td>"
@@ -289,6 +285,29 @@ def render_html(data: ReportData) -> str:
                  "contradicted: another outlet states something incompatible (kind: number, negation, or nli: the trained model) · "
                  "number-update: a later article gives a larger figure, listed but not counted as a contradiction.</p></body></html>")
     return "\n".join(parts)
+
+
+def _claims_side_by_side(data: ReportData, ok: list[dict]) -> list[str]:
+    parts = ["<h2>Claims side by side</h2><table><tr><th>status</th>"
+             + "".join(f"<th>{_e(a['outlet'])}</th>" for a in ok) + "</tr>"]
+    for claim in data.claims:
+        cells = "".join(
+            "<td class='cell'>" + "".join(f"<p>{_e(t)}</p>" for t in claim["sentences"].get(a["article_no"], [])) + "</td>"
+            for a in ok)
+        parts.append(f"<tr class='{_e(claim['status'])}'><td class='status'>{_e(claim['status'])}</td>{cells}</tr>")
+    return parts
+
+
+def _claims_listed(data: ReportData) -> list[str]:
+    """Past SIDE_BY_SIDE_MAX outlets a column each is unreadable (and the page huge): one row per
+    claim, with who says it."""
+    parts = ["<h2>Claims</h2><table><tr><th>status</th><th>outlets</th><th>claim</th></tr>"]
+    for claim in data.claims:
+        outlets = claim["outlets"]
+        named = ", ".join(outlets[:OUTLETS_NAMED]) + (f" and {len(outlets) - OUTLETS_NAMED} more" if len(outlets) > OUTLETS_NAMED else "")
+        parts.append(f"<tr class='{_e(claim['status'])}'><td class='status'>{_e(claim['status'])}</td>"
+                     f"<td>{len(outlets)}: {_e(named)}</td><td class='cell'><p>{_e(claim['text'])}</p></td></tr>")
+    return parts
 
 
 def _when(value) -> str:
