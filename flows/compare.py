@@ -53,19 +53,18 @@ def fetch_task(ref: ArticleRef, fetcher: Fetcher) -> Page:
 @task(name="extract-and-segment", cache_policy=NO_CACHE)
 def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
     extracted = extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
-    return segment(outcome, extracted, settings)
-
-
-def segment(outcome: ArticleOutcome, extracted: ExtractedArticle, settings: Settings) -> ArticleOutcome:
     outcome.extracted = extracted
     outcome.sentences = split_sentences(
         extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars
     )
-    if not outcome.sentences:
-        outcome.status = "no sentences left after removing boilerplate"
-    elif extracted.truncated:
-        outcome.status = "truncated"
+    outcome.status = _status(extracted, outcome.sentences)
     return outcome
+
+
+def _status(extracted: ExtractedArticle, sentences: list) -> str:
+    if not sentences:
+        return "no sentences left after removing boilerplate"
+    return "truncated" if extracted.truncated else "ok"
 
 
 @task(name="embed", cache_policy=NO_CACHE)
@@ -178,20 +177,23 @@ def story_fingerprint(story, outcomes: list[ArticleOutcome], settings: Settings)
 
 
 def _extract_all(outcomes: list[ArticleOutcome], settings: Settings) -> int:
-    """Extract and segment each fetched page; a page extracted before is not extracted again."""
-    extractor = extractor_id(settings.max_text_chars)
+    """Extract and segment each fetched page; a page seen before is neither extracted nor
+    segmented again."""
+    extractor = (f"{extractor_id(settings.max_text_chars)}; segment {settings.max_sentences_per_article} x "
+                 f"{settings.max_sentence_chars} chars")
     fetched = [o for o in outcomes if o.usable]
     with open_store(settings) as store:
         cached = store.cached_extractions(extractor, (o.page.sha256 for o in fetched))
     for outcome in fetched:
         try:
-            if outcome.page.sha256 in cached:  # no task: a page seen before costs only its segmentation
-                segment(outcome, cached[outcome.page.sha256], settings)
+            if outcome.page.sha256 in cached:  # no task, no work: a page seen before
+                outcome.extracted, outcome.sentences = cached[outcome.page.sha256]
+                outcome.status = _status(outcome.extracted, outcome.sentences)
             else:
                 extract_task(outcome, settings)
         except ExtractError as exc:
             outcome.status = exc.reason
-    fresh = {o.page.sha256: o.extracted for o in fetched if o.extracted and o.page.sha256 not in cached}
+    fresh = {o.page.sha256: (o.extracted, o.sentences) for o in fetched if o.extracted and o.page.sha256 not in cached}
     log.info("extracted %d pages, %d from cache", len(fresh), len(fetched) - len(fresh))
     if fresh:
         with open_store(settings) as store:

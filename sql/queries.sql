@@ -34,12 +34,12 @@ SELECT ?, premise_hash, hypothesis_hash, probabilities FROM incoming_nli_scores
 ON CONFLICT DO NOTHING;
 
 -- name: cached_extractions
-SELECT page_sha256, text, title, author, published, site_name, truncated FROM extractions
-WHERE extractor = ? AND page_sha256 IN (SELECT unnest(?::VARCHAR[]));
+SELECT page_sha256, text, title, author, published, site_name, truncated, sentences FROM extractions
+WHERE extractor = ? AND page_sha256 IN (SELECT unnest(?::VARCHAR[])) AND sentences IS NOT NULL;
 
 -- name: save_extraction
-INSERT INTO extractions (page_sha256, extractor, text, title, author, published, site_name, truncated)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO extractions (page_sha256, extractor, text, title, author, published, site_name, truncated, sentences)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO NOTHING;
 
 -- name: delete_story

@@ -18,6 +18,7 @@ from .errors import DatabaseBusyError, StoreError
 from .extract import ExtractedArticle
 from .fetch import Page
 from .results import StoryResult, to_frames
+from .segment import Sentence
 from .versions import counts, diff_sentences
 
 LOCK_HOLDER = re.compile(r"PID (\d+)")
@@ -148,14 +149,18 @@ class Store:
             self.con.unregister("incoming_nli_scores")
 
     # -- extractions ---------------------------------------------------------------------
-    def cached_extractions(self, extractor: str, page_hashes: Iterable[str]) -> dict[str, ExtractedArticle]:
+    def cached_extractions(self, extractor: str, page_hashes: Iterable[str]) -> dict[str, tuple[ExtractedArticle, list[Sentence]]]:
+        """Extracted article and its sentences by page hash."""
         rows = self.con.execute(self.q["cached_extractions"], [extractor, sorted(set(page_hashes))]).fetchall()
-        return {row[0]: ExtractedArticle(*row[1:]) for row in rows}
+        return {row[0]: (ExtractedArticle(*row[1:7]),
+                         [Sentence(i, s["start"], s["end"], s["text"]) for i, s in enumerate(row[7])])
+                for row in rows}
 
-    def save_extractions(self, extractor: str, extracted: Mapping[str, ExtractedArticle]) -> None:
-        for page_hash, a in extracted.items():
-            self.con.execute(self.q["save_extraction"],
-                             [page_hash, extractor, a.text, a.title, a.author, a.published, a.site_name, a.truncated])
+    def save_extractions(self, extractor: str, extracted: Mapping[str, tuple[ExtractedArticle, list[Sentence]]]) -> None:
+        for page_hash, (a, sentences) in extracted.items():
+            self.con.execute(self.q["save_extraction"], [
+                page_hash, extractor, a.text, a.title, a.author, a.published, a.site_name, a.truncated,
+                [{"start": s.start, "end": s.end, "text": s.text} for s in sentences]])
 
     # -- story results -------------------------------------------------------------------
     def replace_story(self, result: StoryResult) -> None:
