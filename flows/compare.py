@@ -14,6 +14,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+import storydiff
 from storydiff import report
 from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, PairJudge, RuleDetector
@@ -164,9 +165,10 @@ def _summary(store: Store, story, outcomes: list[ArticleOutcome], settings: Sett
 
 
 def story_fingerprint(story, outcomes: list[ArticleOutcome], settings: Settings) -> str:
-    """Everything stored results depend on: articles, their texts and metadata, the settings."""
+    """Everything stored results depend on: articles, their texts and metadata, the settings,
+    and storydiff's version (an upgrade may judge differently)."""
     digest = hashlib.sha256(json.dumps(
-        [story.title, settings.model, settings.embed_backend, settings.nli_model, settings.nli_backend,
+        [storydiff.__version__, story.title, settings.model, settings.embed_backend, settings.nli_model, settings.nli_backend,
          asdict(settings.align)]).encode())
     for o in outcomes:
         meta = [o.extracted.title, o.extracted.author, o.extracted.published, o.extracted.site_name,

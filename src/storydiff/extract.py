@@ -46,9 +46,9 @@ def extract_article(html: str, url: str | None = None, max_chars: int = 200_000)
         )
     except Exception as exc:  # trafilatura raises assorted parser errors on broken markup
         raise ExtractError(location, f"extraction failed ({type(exc).__name__})") from None
-    if document is None or not (document.text or "").strip():
+    text = (document.text or "")[:max_chars] if document is not None else ""
+    if not text.strip():  # checked after the cap: a cut can leave only whitespace
         raise ExtractError(location, "no article text found")
-    text = document.text[:max_chars]
     return ExtractedArticle(
         text=text,
         title=document.title or None,
