@@ -45,3 +45,32 @@ def test_onnx_nli_gives_the_torch_probabilities(tmp_path):
     onnx = NliModel("storydiff-nli-minilm-l6", backend="onnx", cache_dir=tmp_path).predict(pairs)
     assert np.abs(onnx - reference).max() < 1e-3
     assert (tmp_path / "nli" / "storydiff-nli-minilm-l6" / "model.onnx").exists()
+
+
+TRICKY = TEXTS + [
+    "Hélène Dupont, 34, said the café’s “glass pyramid” was shut — ＦＵＬＬ width, naïve, 東京, emoji 🚓.",
+    "  leading and trailing spaces\tand\u00a0no-break spaces  ",
+    " ".join(["a very long sentence that keeps going"] * 60),
+]
+
+
+@pytest.mark.parametrize("model", ["all-MiniLM-L6-v2", "storydiff-nli-minilm-l6"])
+def test_fast_tokenizer_gives_the_transformers_ids(model):
+    """The ONNX backends tokenize without transformers; their ids must be transformers' own,
+    single texts and pairs, including truncation (longest first) and padding."""
+    from transformers import AutoTokenizer
+
+    from storydiff.embed import resolve_model
+    from storydiff.nli import resolve_nli_model
+    from storydiff.onnx_export import FastTokenizer
+
+    source = resolve_model(model) if model.startswith("all-") else resolve_nli_model(model)
+    reference = AutoTokenizer.from_pretrained(source)
+    fast = FastTokenizer(source, max_length=128)
+    premises, hypotheses = TRICKY, TRICKY[::-1]
+    for args in ([premises], [premises, hypotheses]):
+        ours = fast(*args)
+        theirs = reference(*args, truncation=True, max_length=128, padding=True, return_tensors="np")
+        for name in ("input_ids", "attention_mask", "token_type_ids"):
+            assert np.array_equal(ours[name], theirs[name]), name
+        assert ours["input_ids"].shape[1] == 128  # the long text was cut, and the rest padded to it

@@ -138,13 +138,14 @@ class Judgement:
     label: 'entailment', 'neutral' or 'contradiction'. scores: the NLI probabilities of the three
     labels, premise -> hypothesis. kind: what decided the label: 'number' or 'negation' (a rule
     found incompatible facts), 'nli' (the model alone). conflict: the rule's evidence spans.
-    reverse_scores: the probabilities hypothesis -> premise.
+    reverse_scores: the probabilities hypothesis -> premise. Both are None when a rule decided
+    and the judge was told not to ask the model (stories: its answer would change nothing).
     """
 
     label: str
-    scores: dict[str, float]
+    scores: dict[str, float] | None
     kind: str
-    reverse_scores: dict[str, float]
+    reverse_scores: dict[str, float] | None
     conflict: Conflict | None = None
 
     @property
@@ -152,7 +153,8 @@ class Judgement:
         """'equivalent' (each entails the other), 'a says more' (only premise -> hypothesis),
         'b says more' (only hypothesis -> premise), or None."""
         forward = self.label == "entailment"
-        backward = self.label != "contradiction" and max(self.reverse_scores, key=self.reverse_scores.get) == "entailment"
+        backward = (self.label != "contradiction" and self.reverse_scores is not None
+                    and max(self.reverse_scores, key=self.reverse_scores.get) == "entailment")
         if forward and backward:
             return "equivalent"
         return "a says more" if forward else "b says more" if backward else None
@@ -173,8 +175,12 @@ class PairJudge:
 
     def __init__(self, nli: "NliModel", rules: ConflictDetector | None = None,
                  contradiction_threshold: float | None = None,
-                 known_scores: Mapping[tuple[str, str], np.ndarray] | None = None):
+                 known_scores: Mapping[tuple[str, str], np.ndarray] | None = None,
+                 score_rule_conflicts: bool = True):
         self.nli = nli
+        # A rule's contradiction stands whatever the model says. Stories skip the model there
+        # (a quarter of the pairs in bench/ stories); classify_pairs still reports its scores.
+        self.score_rule_conflicts = score_rule_conflicts
         self.rules = rules if rules is not None else RuleDetector()
         self.contradiction_threshold = (
             contradiction_threshold if contradiction_threshold is not None
@@ -206,14 +212,19 @@ class PairJudge:
         pairs = list(pairs)
         if not pairs:
             return []
-        forward = self._probabilities(pairs)
-        backward = self._probabilities([(b, a) for a, b in pairs])
+        rules = self.rules.check_pairs(pairs)
+        asked = [row for row, rule in enumerate(rules) if rule is None or self.score_rule_conflicts]
+        forward = dict(zip(asked, self._probabilities([pairs[row] for row in asked])))
+        backward = dict(zip(asked, self._probabilities([pairs[row][::-1] for row in asked])))
         contradiction = LABELS.index("contradiction")
         judgements = []
-        for row, rule in enumerate(self.rules.check_pairs(pairs)):
+        for row, rule in enumerate(rules):
+            if row not in forward:
+                judgements.append(Judgement("contradiction", None, rule.kind, None, rule))
+                continue
             scores = {label: round(float(p), 4) for label, p in zip(LABELS, forward[row])}
             reverse = {label: round(float(p), 4) for label, p in zip(LABELS, backward[row])}
-            both_ways = float(min(forward[row, contradiction], backward[row, contradiction]))
+            both_ways = float(min(forward[row][contradiction], backward[row][contradiction]))
             model_sure = both_ways >= self.contradiction_threshold
             if rule is not None:
                 judgements.append(Judgement("contradiction", scores, rule.kind, reverse, rule))

@@ -64,15 +64,13 @@ class OnnxEmbedder:
     and kept in `cache_dir`. `name` carries the backend, so its vectors are cached apart."""
 
     def __init__(self, model: str, quantized: bool, cache_dir: Path, batch_size: int = 64, threads: int = 0):
-        from transformers import AutoTokenizer
-
-        from .onnx_export import cache_folder, exported, session
+        from .onnx_export import cache_folder, exported, load_tokenizer, session
 
         self.name = embedder_name(model, "onnx-int8" if quantized else "onnx")
         self.batch_size = batch_size
         source = resolve_model(model)
-        self._tokenizer = AutoTokenizer.from_pretrained(source)
         self.max_length = _max_seq_length(source)
+        self._tokenizer = load_tokenizer(source, self.max_length)
         path = exported(cache_folder(cache_dir, model, "embedder"), source, lambda names: _pooled(source, names),
                         "embedding", quantized)
         self._session = session(path, threads)
@@ -84,9 +82,8 @@ class OnnxEmbedder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths, little padding
         for start in range(0, len(order), self.batch_size):
             rows = order[start:start + self.batch_size]
-            batch = self._tokenizer([texts[i] for i in rows], padding=True, truncation=True,
-                                    max_length=self.max_length, return_tensors="np")
-            feed = {k: v.astype(np.int64) for k, v in batch.items() if k in self._inputs}
+            batch = self._tokenizer([texts[i] for i in rows])
+            feed = {k: v for k, v in batch.items() if k in self._inputs}
             vectors[rows] = self._session.run(None, feed)[0]
         return vectors
 

@@ -8,6 +8,7 @@ named instead where the hub is reachable; its label names are read from its conf
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Sequence
 from functools import lru_cache
@@ -34,7 +35,7 @@ class NliModel:
 
     def __init__(self, model: str, batch_size: int = 32, max_length: int = 128, backend: str = "torch",
                  cache_dir: Path | None = None, threads: int = 0):
-        from transformers import AutoConfig, AutoTokenizer
+        from .onnx_export import load_tokenizer, read_config
 
         self.name = model
         self.backend = backend
@@ -42,11 +43,11 @@ class NliModel:
         self.max_length = max_length
         path = resolve_nli_model(model)
         try:
-            self._tokenizer = AutoTokenizer.from_pretrained(path)
-            config = AutoConfig.from_pretrained(path)
-        except OSError as exc:
+            self._tokenizer = load_tokenizer(path, max_length)
+            config = read_config(path)
+        except (OSError, ValueError) as exc:
             raise StorydiffError(f"NLI model {model!r} cannot be loaded: {str(exc).splitlines()[0]}") from None
-        names = {i: str(n).lower() for i, n in config.id2label.items()}
+        names = {int(i): str(n).lower() for i, n in config.get("id2label", {}).items()}
         try:
             self._columns = [next(i for i, n in names.items() if n.startswith(label)) for label in LABELS]
         except StopIteration:
@@ -58,6 +59,7 @@ class NliModel:
 
             # fp16 on disk, fp32 in memory: CPUs run half precision slowly
             self._model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
+            self._inputs = set(inspect.signature(self._model.forward).parameters)
         elif backend in ("onnx", "onnx-int8") and cache_dir is not None:
             from .onnx_export import cache_folder, exported, session
 
@@ -80,15 +82,14 @@ class NliModel:
         return probabilities
 
     def _logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
-        tensors = "pt" if self.backend == "torch" else "np"
-        batch = self._tokenizer(premises, hypotheses, truncation=True, max_length=self.max_length, padding=True,
-                                return_tensors=tensors)
+        batch = self._tokenizer(premises, hypotheses)
         if self.backend == "torch":
             import torch
 
             with torch.inference_mode():
-                return self._model(**batch).logits.float().numpy()
-        feed = {k: v.astype(np.int64) for k, v in batch.items() if k in self._inputs}
+                feed = {k: torch.from_numpy(v) for k, v in batch.items() if k in self._inputs}
+                return self._model(**feed).logits.float().numpy()
+        feed = {k: v for k, v in batch.items() if k in self._inputs}
         return self._session.run(None, feed)[0].astype(np.float32)
 
 

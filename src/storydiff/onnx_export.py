@@ -2,14 +2,19 @@
 
 Both models (the sentence embedder and the NLI cross-encoder) run faster under onnxruntime on
 a CPU; int8 weights faster still. bench/run.py measures each against torch, side by side.
+Their tokenizers run on the `tokenizers` library alone: importing transformers (and torch
+with it) costs about 1.5 s per run, which a 10-outlet story cannot afford.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import numpy as np
 
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -57,3 +62,54 @@ def session(path: Path, threads: int = 0):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class FastTokenizer:
+    """tokenizer.json run by the `tokenizers` library: the ids transformers' fast tokenizer
+    gives (tests/test_onnx_tokenizer.py compares them), padded to the longest in the batch."""
+
+    def __init__(self, source: str | Path, max_length: int):
+        from tokenizers import Tokenizer
+
+        folder = Path(source)
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        config_file = folder / "tokenizer_config.json"
+        config = json.loads(config_file.read_text()) if config_file.exists() else {}
+        pad = config.get("pad_token", "[PAD]")
+        pad = pad.get("content", "[PAD]") if isinstance(pad, dict) else pad
+        self._tokenizer.enable_truncation(max_length=max_length)
+        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id(pad) or 0, pad_token=pad)
+
+    def __call__(self, texts: Sequence[str], pairs: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        inputs = list(zip(texts, pairs)) if pairs is not None else list(texts)
+        encodings = self._tokenizer.encode_batch(inputs)
+        return {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+
+
+def load_tokenizer(source: str, max_length: int) -> Callable[..., dict[str, np.ndarray]]:
+    """FastTokenizer for a folder with tokenizer.json; otherwise transformers' AutoTokenizer
+    (a hub name, or a model with only a slow tokenizer), called the same way."""
+    if (Path(source) / "tokenizer.json").exists():
+        return FastTokenizer(source, max_length)
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(source)
+
+    def tokenize(texts: Sequence[str], pairs: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        batch = tokenizer(list(texts), list(pairs) if pairs is not None else None, truncation=True,
+                          max_length=max_length, padding=True, return_tensors="np")
+        return {name: values.astype(np.int64) for name, values in batch.items()}
+
+    return tokenize
+
+
+def read_config(source: str) -> dict:
+    """config.json of a local model folder, else through transformers (hub names)."""
+    local = Path(source) / "config.json"
+    if local.exists():
+        return json.loads(local.read_text())
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(source).to_dict()
