@@ -95,6 +95,12 @@ def align_task(result_rows, vectors, outcomes: list[ArticleOutcome], detector: C
     return align_story(vectors, article_of, texts, len(outcomes), detector, settings.align, published)
 
 
+def nli_cache_name(settings: Settings) -> str:
+    """Keys the NLI score cache: backends give slightly different probabilities (int8 more so)."""
+    backend = settings.nli_backend
+    return settings.nli_model if backend == "torch" else f"{settings.nli_model} [{backend}]"
+
+
 def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector:
     """The NLI judge (with the scores of earlier runs), or the rules alone when no model is set."""
     if not settings.nli_model:
@@ -135,14 +141,14 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     known_scores = None
     if settings.nli_model:
         with open_store(settings) as store:
-            known_scores = store.cached_nli_scores(settings.nli_model, (text_hash(t) for t in texts))
+            known_scores = store.cached_nli_scores(nli_cache_name(settings), (text_hash(t) for t in texts))
     detector = conflict_detector(settings, known_scores)
     alignment = align_task(rows, vectors, outcomes, detector, settings)
     fresh_scores = getattr(detector, "fresh", {})
     log.info("%s: judged %d new sentence pairs with the NLI model", story.id, len(fresh_scores))
     log.info("%s: storing results", story.id)
     with open_store(settings) as store:
-        store.save_nli_scores(settings.nli_model, fresh_scores)
+        store.save_nli_scores(nli_cache_name(settings), fresh_scores)
         store.replace_story(StoryResult(story, outcomes, alignment, fingerprint))
         log.info("%s: stored", story.id)
         return _summary(store, story, outcomes, settings, {"pages_extracted": extracted, "sentences_embedded": embedded,

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from storydiff.align import Match, candidate_pairs, find_copies, group_claims
 
@@ -72,3 +73,34 @@ def test_one_article_or_nothing_similar_gives_no_candidates():
     assert candidate_pairs(vectors, [0, 0, 0], 0.1) == []
     assert candidate_pairs(vectors[:2], [0, 1], 0.5) == []
     assert candidate_pairs(vectors[:0], [], 0.5) == []
+
+
+def brute_force_candidates(vectors, article_of, threshold, cap):
+    """Each row's best column per other article; the `cap` best articles, earlier first on a tie."""
+    sims = vectors @ vectors.T
+    pairs = {}
+    for row in range(len(vectors)):
+        per_article = []
+        for article in sorted(set(article_of) - {article_of[row]}):
+            cols = np.flatnonzero(article_of == article)
+            best = cols[sims[row, cols].argmax()]
+            per_article.append((-sims[row, best], article, best))
+        for negative, _, best in sorted(per_article)[:cap]:
+            if -negative >= threshold:
+                key = (min(row, best), max(row, best))
+                pairs[key] = max(pairs.get(key, -np.inf), -negative)
+    return pairs
+
+
+def test_copies_are_searched_once_with_the_same_answer_as_brute_force():
+    # small integer vectors: every dot product is exact, so copies tie exactly
+    rng = np.random.default_rng(11)
+    wire = rng.integers(-3, 4, size=(6, 8)).astype(np.float32)
+    own = [rng.integers(-3, 4, size=(6, 8)).astype(np.float32) for _ in range(5)]
+    articles = [wire, own[0], wire, own[1], wire[:4], own[2], wire, own[3], own[4], wire]  # four whole copies
+    vectors = np.vstack(articles)
+    article_of = np.repeat(np.arange(len(articles)), [len(a) for a in articles])
+    expected = brute_force_candidates(vectors, article_of, threshold=5.0, cap=3)
+    for block_rows in (2, 5, 1000):  # blocks smaller than the copies of one text, and one block
+        found = candidate_pairs(vectors, article_of, 5.0, block_rows=block_rows, max_per_sentence=3)
+        assert {(m.a, m.b): m.similarity for m in found} == pytest.approx(expected)

@@ -177,6 +177,12 @@ def test_rerun_replaces_results_and_reuses_embeddings(settings, tmp_path):
         assert store.con.sql("SELECT count(*) FROM embeddings").fetchall()[0][0] == vectors
         assert store.con.sql("SELECT count(*) FROM fetches").fetchall()[0][0] == 2  # no refetch
     assert compare_story(str(story), settings).work == second_run.work  # fetched again: same pages, no work
+    # another NLI backend gives slightly other probabilities: its scores are its own
+    other_backend = compare_story(str(story), replace(offline, nli_backend="torch"))
+    assert other_backend.work["nli_pairs"] == judged and other_backend.claims == first_run.claims
+    with Store.open(settings.db_path, read_only=True) as store:
+        models = store.con.sql("SELECT model, count(*) FROM nli_scores GROUP BY model ORDER BY model").fetchall()
+    assert models == [("storydiff-nli-minilm-l6", judged), ("storydiff-nli-minilm-l6 [onnx]", judged)]
 
 
 def test_nothing_to_compare_keeps_previous_results(settings, tmp_path):

@@ -1,7 +1,8 @@
 """Align stage: match sentences across outlets and group them into claims.
 
 Similarities are computed in numpy, a block of rows at a time, so memory stays at
-block_rows x n_sentences floats however many outlets a story has; above 20,000 sentences an
+block_rows x n_sentences floats however many outlets a story has; a text that several articles
+carry (wire copies) gets one row, not one per copy. Above 20,000 sentences an
 approximate search (k-means clusters) keeps the work sub-quadratic. Only the pairs that survive
 (each sentence's best match in every other article, among its nearest) leave this module.
 """
@@ -58,12 +59,12 @@ def candidate_pairs(
     if n == 0:
         return []
     if n <= exact_limit:
-        starts = np.flatnonzero(np.r_[True, article_of[1:] != article_of[:-1]])
-        found = [_best_in_nearest_articles(vectors, article_of, starts, r0, min(n, r0 + block_rows), min_similarity,
-                                           max_per_sentence) for r0 in range(0, n, block_rows)]
+        found = list(_exact_search(vectors, article_of, min_similarity, block_rows, max_per_sentence))
     else:
         found = [_best_per_article(vectors, article_of, rows, cols, min_similarity, max_per_sentence)
                  for rows, cols in _cluster_searches(vectors, probes, block_rows)]
+    if not found:
+        return []
     a = np.concatenate([f[0] for f in found])
     b = np.concatenate([f[1] for f in found])
     sim = np.concatenate([f[2] for f in found])
@@ -74,31 +75,47 @@ def candidate_pairs(
     return list(map(Match, a[first].tolist(), b[first].tolist(), np.round(sim[first].astype(np.float64), 4).tolist()))
 
 
-def _best_in_nearest_articles(vectors, article_of, starts, r0, r1, min_similarity, max_articles):
-    """(a, b, similarity) arrays for rows r0..r1: each row's best sentence in each of the
-    max_articles other articles whose best is nearest. Rows are grouped by article, so one
-    maximum per article is a reduceat over contiguous columns."""
-    sims = vectors[r0:r1] @ vectors.T
-    ends = np.r_[starts[1:], len(article_of)]
-    own = np.searchsorted(starts, np.arange(r0, r1), side="right") - 1
-    for article in np.unique(own):  # a sentence never matches its own article
-        sims[np.flatnonzero(own == article), starts[article]:ends[article]] = -np.inf
-    best = np.maximum.reduceat(sims, starts, axis=1)  # rows x articles
-    k = min(max_articles, best.shape[1])
-    nearest = np.argpartition(-best, k - 1, axis=1)[:, :k]
-    nearest_sims = np.take_along_axis(best, nearest, axis=1)
-    rows, slot = np.nonzero(nearest_sims >= min_similarity)
-    if not len(rows):
-        return rows, rows, np.zeros(0, dtype=np.float32)
-    articles = nearest[rows, slot]
-    # the column of each chosen maximum: argmax over that article's columns, padded to the longest
-    lengths = (ends - starts)[articles]
-    offsets = np.arange(int(lengths.max()))
-    cols = starts[articles][:, None] + np.minimum(offsets[None, :], lengths[:, None] - 1)
-    values = sims[rows[:, None], cols]
-    chosen = cols[np.arange(len(rows)), values.argmax(axis=1)]
-    rows = rows + r0
-    return np.minimum(rows, chosen), np.maximum(rows, chosen), nearest_sims[rows - r0, slot]
+def _exact_search(vectors, article_of, min_similarity, block_rows, max_articles):
+    """(a, b, similarity) arrays per block: each row's best sentence in each of the max_articles
+    other articles whose best is nearest.
+
+    Identical vectors (wire copies, repeated boilerplate) are compared with everything once:
+    their row of similarities is the same wherever they appear, only their own article differs.
+    Rows are grouped by article, so one maximum per article is a reduceat over contiguous columns.
+    """
+    n = len(article_of)
+    starts = np.flatnonzero(np.r_[True, article_of[1:] != article_of[:-1]])
+    ends = np.r_[starts[1:], n]
+    article_index = np.searchsorted(starts, np.arange(n), side="right") - 1
+    contiguous = np.ascontiguousarray(vectors)
+    keys = contiguous.view(np.dtype((np.void, contiguous.dtype.itemsize * contiguous.shape[1]))).ravel()
+    _, first_row, distinct_of = np.unique(keys, return_index=True, return_inverse=True)
+    distinct_of = distinct_of.ravel()
+    rows_by_distinct = np.argsort(distinct_of, kind="stable")
+    bounds = np.searchsorted(distinct_of[rows_by_distinct], np.arange(0, len(first_row) + block_rows, block_rows))
+    for block, d0 in enumerate(range(0, len(first_row), block_rows)):
+        sims = vectors[first_row[d0:d0 + block_rows]] @ vectors.T
+        best = np.maximum.reduceat(sims, starts, axis=1)  # distinct rows x articles
+        block_rows_of_story = rows_by_distinct[bounds[block]:bounds[block + 1]]
+        for c0 in range(0, len(block_rows_of_story), block_rows):  # bounded memory however many copies
+            rows = block_rows_of_story[c0:c0 + block_rows]
+            local = distinct_of[rows] - d0
+            row_best = best[local]
+            row_best[np.arange(len(rows)), article_index[rows]] = -np.inf  # never its own article
+            # the nearest articles, the earlier one first on a tie (copies tie at cosine 1)
+            nearest = np.argsort(-row_best, axis=1, kind="stable")[:, :max_articles]
+            nearest_sims = np.take_along_axis(row_best, nearest, axis=1)
+            picked, slot = np.nonzero(nearest_sims >= min_similarity)
+            if not len(picked):
+                continue
+            articles = nearest[picked, slot]
+            # the column of each chosen maximum: argmax over that article's columns, padded to the longest
+            lengths = (ends - starts)[articles]
+            offsets = np.arange(int(lengths.max()))
+            cols = starts[articles][:, None] + np.minimum(offsets[None, :], lengths[:, None] - 1)
+            values = sims[local[picked][:, None], cols]
+            chosen = cols[np.arange(len(picked)), values.argmax(axis=1)]
+            yield np.minimum(rows[picked], chosen), np.maximum(rows[picked], chosen), nearest_sims[picked, slot]
 
 
 def _best_per_article(vectors, article_of, rows, cols, min_similarity, max_per_sentence):
