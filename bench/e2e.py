@@ -22,6 +22,7 @@ from prefect import flow  # noqa: E402
 
 from flows.compare import compare_story  # noqa: E402
 from storydiff.settings import Settings  # noqa: E402
+from storydiff.store import Store  # noqa: E402
 
 
 @flow
@@ -51,8 +52,10 @@ def main() -> None:
         runs.append({"seconds": round(time.perf_counter() - started, 2), "work": summary.work,
                      "claims": summary.claims})
     peak_mb = peak_rss_mb()
+    with Store.open(settings.db_path, read_only=True) as store:
+        pairs, unjudged = store.con.execute("SELECT sentence_pairs, unjudged_pairs FROM stories").fetchone()
     print(json.dumps({"prefect_start_s": round(prefect_start, 2), "first": runs[0], "unchanged_rerun": runs[1],
-                      "peak_rss_mb": round(peak_mb)}))
+                      "peak_rss_mb": round(peak_mb), "sentence_pairs": pairs, "left_to_rules_by_nli_budget": unjudged}))
 
 
 if __name__ == "__main__":

@@ -106,7 +106,8 @@ def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector
     if not settings.nli_model:
         return RuleDetector()
     return PairJudge(LazyNliModel(settings.nli_model, settings.nli_backend, settings.model_cache, settings.threads),
-                     known_scores=known_scores, score_rule_conflicts=False)
+                     known_scores=known_scores, score_rule_conflicts=False,
+                     max_model_pairs=settings.align.max_nli_pairs)
 
 
 # Fetches run in parallel threads; the fetcher keeps to one request at a time per host.

@@ -58,7 +58,8 @@ DELETE FROM sentence_matches WHERE story_id = ?;
 DELETE FROM conflicts WHERE story_id = ?;
 
 -- name: insert_story
-INSERT INTO stories (story_id, title, source_file, compared_at, fingerprint) VALUES (?, ?, ?, ?, ?);
+INSERT INTO stories (story_id, title, source_file, compared_at, fingerprint, sentence_pairs, unjudged_pairs)
+VALUES (?, ?, ?, ?, ?, ?, ?);
 
 -- name: stored_fingerprint
 SELECT fingerprint FROM stories WHERE story_id = ?;
@@ -95,7 +96,7 @@ FROM article_versions WHERE story_id = ?
 ORDER BY outlet, url, version;
 
 -- name: story_header
-SELECT story_id, title, source_file, compared_at FROM stories WHERE story_id = ?;
+SELECT story_id, title, source_file, compared_at, sentence_pairs, unjudged_pairs FROM stories WHERE story_id = ?;
 
 -- name: story_articles
 SELECT article_no, outlet, url, status, error, truncation, title, author, published, site_name,

@@ -6,9 +6,13 @@ CREATE TABLE IF NOT EXISTS stories (
     title        VARCHAR,
     source_file  VARCHAR,
     compared_at  TIMESTAMPTZ,              -- last run; an unchanged story keeps its results
-    fingerprint  VARCHAR                   -- of the inputs the results came from
+    fingerprint  VARCHAR,                  -- of the inputs the results came from
+    sentence_pairs INTEGER,                -- distinct sentence pairs judged
+    unjudged_pairs INTEGER                 -- of those, left to the rules: the NLI budget was spent
 );
 ALTER TABLE stories ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
+ALTER TABLE stories ADD COLUMN IF NOT EXISTS sentence_pairs INTEGER;
+ALTER TABLE stories ADD COLUMN IF NOT EXISTS unjudged_pairs INTEGER;
 
 -- Raw HTML by content hash: re-extraction never needs a refetch.
 CREATE TABLE IF NOT EXISTS pages (

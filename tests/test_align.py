@@ -104,3 +104,15 @@ def test_copies_are_searched_once_with_the_same_answer_as_brute_force():
     for block_rows in (2, 5, 1000):  # blocks smaller than the copies of one text, and one block
         found = candidate_pairs(vectors, article_of, 5.0, block_rows=block_rows, max_per_sentence=3)
         assert {(m.a, m.b): m.similarity for m in found} == pytest.approx(expected)
+
+
+def test_each_sentence_nearest_matches_come_first():
+    from storydiff.align import _priority_order
+
+    # every pair but (1, 2) is the closest match of one of its sentences; (1, 2) is second-best
+    # for both of its own, so the weak (5, 6), the only match of 5 and 6, goes before it
+    candidates = [Match(1, 2, 0.9), Match(5, 6, 0.5), Match(0, 4, 0.92), Match(0, 1, 0.95), Match(0, 2, 0.94),
+                  Match(0, 3, 0.93)]
+    order = [(candidates[i].a, candidates[i].b) for i in _priority_order(candidates)]
+    assert order == [(0, 1), (0, 2), (0, 3), (0, 4), (5, 6), (1, 2)]
+    assert _priority_order([]).size == 0

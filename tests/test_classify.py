@@ -154,3 +154,47 @@ def test_one_way_entailment_names_the_richer_sentence():
     assert match.relation == "a says more"
     (match,) = align_story(vectors, [0, 1], [b, a], 2, judge, AlignSettings(), None).matches
     assert match.relation == "b says more"
+
+
+class CountingModel:
+    """The packaged model, counting the pairs it is asked about (a seam we own: PairJudge's
+    `nli` is any object with predict and calibration)."""
+
+    def __init__(self):
+        self.model = load_nli_model()
+        self.calibration = self.model.calibration
+        self.asked: list[tuple[str, str]] = []
+
+    def predict(self, pairs):
+        self.asked += pairs
+        return self.model.predict(pairs)
+
+
+BUDGET_PAIRS = [
+    ("Four thieves took part in the raid.", "Two thieves took part in the raid."),  # the number rule decides
+    ("The minister resigned on Friday.", "The minister stepped down on Friday."),
+    ("The museum stayed closed on Sunday.", "The museum was shut for the day."),
+    ("Police questioned the staff.", "Officers interviewed museum employees."),
+    ("The crown was found near the museum.", "The damaged crown was recovered outside."),
+]
+
+
+def test_stories_skip_the_model_where_a_rule_decided_and_stop_at_the_budget():
+    model = CountingModel()
+    judge = PairJudge(model, score_rule_conflicts=False, max_model_pairs=2)
+    judgements = judge.judge(BUDGET_PAIRS)
+    assert (judgements[0].label, judgements[0].kind, judgements[0].scores) == ("contradiction", "number", None)
+    assert [j.kind for j in judgements[1:]] == ["nli", "nli", "unjudged", "unjudged"]
+    assert all(j.label == "neutral" and j.scores is None and j.relation is None for j in judgements[3:])
+    assert sorted(model.asked) == sorted(BUDGET_PAIRS[1:3] + [(b, a) for a, b in BUDGET_PAIRS[1:3]])
+    # scores known from an earlier run cost nothing: the budget then reaches the next pairs
+    model.asked.clear()
+    again = PairJudge(model, known_scores=judge.fresh, score_rule_conflicts=False, max_model_pairs=2).judge(BUDGET_PAIRS)
+    assert [j.kind for j in again[1:]] == ["nli"] * 4
+    assert sorted(model.asked) == sorted(BUDGET_PAIRS[3:] + [(b, a) for a, b in BUDGET_PAIRS[3:]])
+    assert [j.label for j in again[1:3]] == [j.label for j in judgements[1:3]]
+
+
+def test_classify_pairs_still_scores_what_a_rule_decided():
+    (judgement,) = storydiff.classify_pairs(BUDGET_PAIRS[:1])
+    assert judgement.kind == "number" and set(judgement.scores) == set(LABELS)

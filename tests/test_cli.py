@@ -96,3 +96,24 @@ def test_web_text_is_escaped_in_html_report(tmp_path, capsys):
     html = (tmp_path / "evil.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "Evil &lt;b&gt;Outlet&lt;/b&gt;" in html
+
+
+def test_a_spent_nli_budget_is_reported_everywhere(compared_db, monkeypatch, tmp_path, capsys):
+    db, root = compared_db
+    assert "budget" not in (root / "reports" / "louvre-heist.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("STORYDIFF_MAX_NLI_PAIRS", "10")
+    budget_db = tmp_path / "budget.duckdb"
+    assert main(["run", str(SAMPLE_STORY), "--db", str(budget_db), "--report-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "NLI budget spent:" in out and "checked by the rules only" in out
+    assert main(["report", "louvre-heist", "--db", str(budget_db), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["unjudged_pairs"] > 0 and document["sentence_pairs"] > document["unjudged_pairs"]
+    assert main(["sql", "SELECT count(DISTINCT premise_hash || hypothesis_hash) FROM nli_scores", "--db", str(budget_db),
+                 "--csv"]) == 0
+    assert int(capsys.readouterr().out.split()[-1]) <= 2 * 10  # ten pairs, each asked both ways
+    html = (tmp_path / "louvre-heist.html").read_text(encoding="utf-8")
+    assert f"{document['unjudged_pairs']:,} of {document['sentence_pairs']:,} sentence pairs" in html
+    monkeypatch.setenv("STORYDIFF_MAX_NLI_PAIRS", "ten")
+    assert main(["run", str(SAMPLE_STORY), "--db", str(budget_db)]) == 1
+    assert "STORYDIFF_MAX_NLI_PAIRS='ten' is not a number" in capsys.readouterr().err

@@ -35,6 +35,8 @@ class Alignment:
     conflicts: list[tuple[Match, Conflict]]
     claim_of: list[int]  # claim number per sentence row
     source_of: list[int]  # per article: the article whose text it republishes (itself if none)
+    sentence_pairs: int = 0  # distinct pairs of texts judged (by rules, the model or both)
+    unjudged_pairs: int = 0  # of those, left to the rules: the model budget was spent
 
 
 def candidate_pairs(
@@ -269,7 +271,9 @@ def align_story(
                                  settings.max_candidates, settings.exact_search_limit, settings.search_probes)
     source_of = find_copies(candidates, article_of, n_articles, settings.copy_similarity, settings.copy_share)
     pairs = [(texts[m.a], texts[m.b]) for m in candidates]
-    distinct = list(dict.fromkeys(pairs))  # wire copies repeat pairs: each is judged once
+    # copies repeat pairs: each distinct one is judged once, in the order a model budget is spent
+    budget = isinstance(detector, PairJudge) and detector.max_model_pairs
+    distinct = list(dict.fromkeys(pairs[i] for i in (_priority_order(candidates) if budget else range(len(pairs)))))
     if isinstance(detector, PairJudge):
         judged = dict(zip(distinct, detector.judge(distinct)))
         judgements = [judged[p] for p in pairs]
@@ -279,9 +283,10 @@ def align_story(
         ]
         relation = {(m.a, m.b): j.relation for m, j in zip(candidates, judgements)}
         entailing = {pair for pair, r in relation.items() if r}
+        unjudged = sum(1 for j in judged.values() if j.kind == "unjudged")
     else:
         checked = dict(zip(distinct, detector.check_pairs(distinct)))
-        verdicts, entailing, relation = [checked[p] for p in pairs], set(), {}
+        verdicts, entailing, relation, unjudged = [checked[p] for p in pairs], set(), {}, 0
     dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
     conflicts = [
         (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))
@@ -299,7 +304,27 @@ def align_story(
         replace(m, relation=relation.get((m.a, m.b))) for m in candidates
         if claim_of[m.a] == claim_of[m.b] and (m.similarity >= settings.match_threshold or (m.a, m.b) in agreeing)
     ]
-    return Alignment(matches, conflicts, claim_of, source_of)
+    return Alignment(matches, conflicts, claim_of, source_of, len(distinct), unjudged)
+
+
+def _priority_order(candidates: Sequence[Match]) -> np.ndarray:
+    """Candidate indices, each sentence's nearest matches first: pairs ranked by the better of
+    their rank among the candidates of either sentence, then by similarity. A limited NLI
+    budget then reaches every sentence's closest counterparts before going deeper for any."""
+    if not candidates:
+        return np.zeros(0, dtype=int)
+    a = np.fromiter((m.a for m in candidates), dtype=np.int64, count=len(candidates))
+    b = np.fromiter((m.b for m in candidates), dtype=np.int64, count=len(candidates))
+    sim = np.fromiter((m.similarity for m in candidates), dtype=np.float64, count=len(candidates))
+    sentence = np.r_[a, b]  # each pair listed under both of its sentences
+    pair = np.r_[np.arange(len(a)), np.arange(len(a))]
+    order = np.lexsort((-np.r_[sim, sim], sentence))
+    grouped = sentence[order]
+    group_start = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    position = np.arange(len(order)) - np.repeat(group_start, np.diff(np.r_[group_start, len(order)]))
+    rank = np.full(len(a), len(a))
+    np.minimum.at(rank, pair[order], position)
+    return np.lexsort((-sim, rank))
 
 
 def _parse_date(value: str | None) -> date | None:

@@ -137,7 +137,8 @@ class Judgement:
 
     label: 'entailment', 'neutral' or 'contradiction'. scores: the NLI probabilities of the three
     labels, premise -> hypothesis. kind: what decided the label: 'number' or 'negation' (a rule
-    found incompatible facts), 'nli' (the model alone). conflict: the rule's evidence spans.
+    found incompatible facts), 'nli' (the model alone), 'unjudged' (no rule fired and the judge's
+    model budget was spent: counted as neutral). conflict: the rule's evidence spans.
     reverse_scores: the probabilities hypothesis -> premise. Both are None when a rule decided
     and the judge was told not to ask the model (stories: its answer would change nothing).
     """
@@ -176,8 +177,11 @@ class PairJudge:
     def __init__(self, nli: "NliModel", rules: ConflictDetector | None = None,
                  contradiction_threshold: float | None = None,
                  known_scores: Mapping[tuple[str, str], np.ndarray] | None = None,
-                 score_rule_conflicts: bool = True):
+                 score_rule_conflicts: bool = True, max_model_pairs: int = 0):
         self.nli = nli
+        # At most this many pairs per judge() go to the model (0: no limit); pairs come in
+        # priority order, cached ones are free, and the rest are left to the rules.
+        self.max_model_pairs = max_model_pairs
         # A rule's contradiction stands whatever the model says. Stories skip the model there
         # (a quarter of the pairs in bench/ stories); classify_pairs still reports its scores.
         self.score_rule_conflicts = score_rule_conflicts
@@ -196,15 +200,19 @@ class PairJudge:
         keys = [(text_hash(a), text_hash(b)) for a, b in pairs]
         missing: dict[tuple[str, str], tuple[str, str]] = {}
         for key, (a, b) in zip(keys, pairs):
-            if key in self.known or key in self.fresh or key in missing:
-                continue
-            if a == b:  # a copy says exactly what it copies
-                self.fresh[key] = np.array([1.0, 0.0, 0.0], dtype=np.float32)
-            else:
+            if a != b and key not in self.known and key not in self.fresh:
                 missing[key] = (a, b)
         if missing:
             self.fresh.update(zip(missing, self.nli.predict(list(missing.values()))))
-        return np.array([self.known[k] if k in self.known else self.fresh[k] for k in keys], dtype=np.float32)
+        same = np.array([1.0, 0.0, 0.0], dtype=np.float32)  # a copy says exactly what it copies
+        return np.array([same if a == b else self.known[k] if k in self.known else self.fresh[k]
+                         for k, (a, b) in zip(keys, pairs)], dtype=np.float32).reshape(len(pairs), 3)
+
+    def _known_both_ways(self, a: str, b: str) -> bool:
+        def scored(key: tuple[str, str]) -> bool:
+            return key in self.known or key in self.fresh
+
+        return a == b or (scored((text_hash(a), text_hash(b))) and scored((text_hash(b), text_hash(a))))
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
         from .nli import LABELS
@@ -214,13 +222,18 @@ class PairJudge:
             return []
         rules = self.rules.check_pairs(pairs)
         asked = [row for row, rule in enumerate(rules) if rule is None or self.score_rule_conflicts]
+        if self.max_model_pairs:
+            costly = [row for row in asked if not self._known_both_ways(*pairs[row])]
+            over_budget = set(costly[self.max_model_pairs:])
+            asked = [row for row in asked if row not in over_budget]
         forward = dict(zip(asked, self._probabilities([pairs[row] for row in asked])))
         backward = dict(zip(asked, self._probabilities([pairs[row][::-1] for row in asked])))
         contradiction = LABELS.index("contradiction")
         judgements = []
         for row, rule in enumerate(rules):
             if row not in forward:
-                judgements.append(Judgement("contradiction", None, rule.kind, None, rule))
+                judgements.append(Judgement("contradiction", None, rule.kind, None, rule) if rule is not None
+                                  else Judgement("neutral", None, "unjudged", None))
                 continue
             scores = {label: round(float(p), 4) for label, p in zip(LABELS, forward[row])}
             reverse = {label: round(float(p), 4) for label, p in zip(LABELS, backward[row])}

@@ -25,10 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose or args.command == "serve" else "CRITICAL")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     logging.getLogger("storydiff").setLevel(logging.INFO)
-    settings = Settings.from_env()
-    if args.db:
-        settings = replace(settings, db_path=Path(args.db))
     try:
+        settings = Settings.from_env()
+        if args.db:
+            settings = replace(settings, db_path=Path(args.db))
         return args.handler(args, settings)
     except StorydiffError as exc:
         print(f"storydiff: error: {exc}", file=sys.stderr)
@@ -142,6 +142,10 @@ def format_summary(summary, store) -> str:
     articles = store.frame("story_articles", [summary.story_id])
     lines = [f"\n{summary.story_id}: {summary.articles - summary.failed}/{summary.articles} articles compared, "
              + ", ".join(f"{n} {status}" for status, n in summary.claims.items()) + " claims"]
+    header = store.frame("story_header", [summary.story_id])
+    if header["unjudged_pairs"][0]:
+        lines.append(f"  NLI budget spent: {header['unjudged_pairs'][0]:,} of {header['sentence_pairs'][0]:,} sentence pairs "
+                     "checked by the rules only (STORYDIFF_MAX_NLI_PAIRS)")
     for row in articles.filter(articles["status"] != "ok").iter_rows(named=True):
         if row["status"] == "truncated":
             lines.append(f"  truncated (compared in part): {row['outlet']} <{row['url']}>: {row['truncation']}")

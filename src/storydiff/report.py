@@ -31,6 +31,8 @@ class ReportData:
     conflicts: list[dict]
     coverage: list[dict]
     versions: list[dict]  # only articles whose text changed after the first fetch
+    sentence_pairs: int = 0  # distinct sentence pairs judged
+    unjudged_pairs: int = 0  # of those, checked by the rules alone: the NLI budget was spent
 
     @property
     def ok_articles(self) -> list[dict]:
@@ -53,6 +55,14 @@ class ReportData:
         for article in self.ok_articles:
             groups.setdefault(article["source_article_no"], []).append(article)
         return [(g[0], g[1:]) for g in groups.values() if len(g) > 1]
+
+    def budget_note(self) -> str | None:
+        """Plain text: how much of the story the NLI model did not see, if any."""
+        if not self.unjudged_pairs:
+            return None
+        return (f"The NLI model's budget ran out: {self.unjudged_pairs:,} of {self.sentence_pairs:,} sentence pairs "
+                "were checked by the number and negation rules only (each sentence's closest matches were judged "
+                "first). Raise STORYDIFF_MAX_NLI_PAIRS to judge them all.")
 
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for c in self.claims if c["status"] == s) for s in STATUS_ORDER}
@@ -77,6 +87,8 @@ def load_report(store: Store, story_id: str) -> ReportData:
         conflicts=store.frame("conflicts_of_story", [story_id]).to_dicts(),
         coverage=store.frame("coverage_of_story", [story_id]).to_dicts(),
         versions=_updated_versions(store.frame("versions_of_story", [story_id]).to_dicts()),
+        sentence_pairs=header["sentence_pairs"][0] or 0,
+        unjudged_pairs=header["unjudged_pairs"][0] or 0,
     )
 
 
@@ -112,6 +124,8 @@ def render_json(data: ReportData) -> str:
         "title": data.title,
         "compared_at": data.compared_at.isoformat() if data.compared_at else None,
         "counts": data.counts(),
+        "sentence_pairs": data.sentence_pairs,
+        "unjudged_pairs": data.unjudged_pairs,
         "articles": [
             {k: a[k] for k in ("outlet", "url", "status", "truncation", "title", "author", "published", "n_sentences")}
             | {"republishes": outlets[a["source_article_no"]] if a["source_article_no"] != a["article_no"] else None}
@@ -163,6 +177,8 @@ def render_markdown(data: ReportData) -> str:
         + (f", {counts['possibly-shared']} possibly shared" if counts["possibly-shared"] else "") + " claims.",
         "",
     ]
+    if data.budget_note():
+        lines += [f"- {data.budget_note()}", ""]
     for a in data.truncated_articles:
         lines += [f"- {_md(a['outlet'])} could only be read in part ({_md(a['truncation'])}): a claim it lacks "
                   "is marked possibly-shared, not unique.", ""]
@@ -248,6 +264,8 @@ def render_html(data: ReportData) -> str:
             f"<span class='chip-{s}'>{counts[s]} {s}</span>" for s in STATUS_ORDER
             if counts[s] or s != "possibly-shared") + "</div>",
     ]
+    if data.budget_note():
+        parts.append(f"<p class='note'>{_e(data.budget_note())}</p>")
     for a in data.truncated_articles:
         parts.append(f"<p class='note'><b>{_e(a['outlet'])}</b> could only be read in part ({_e(a['truncation'])}): "
                      "a claim it lacks is marked <i>possibly shared</i>, not unique.</p>")

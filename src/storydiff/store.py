@@ -172,7 +172,8 @@ class Store:
             for name in STORY_TABLE_DELETES:
                 self.con.execute(self.q[name], [story.id])
             self.con.execute(self.q["insert_story"],
-                             [story.id, story.title, str(story.path), datetime.now(timezone.utc), result.fingerprint])
+                             [story.id, story.title, str(story.path), datetime.now(timezone.utc), result.fingerprint,
+                              result.alignment.sentence_pairs, result.alignment.unjudged_pairs])
             self._record_versions(result)
             for table, frame in frames.items():
                 self.con.register(f"incoming_{table}", frame)
