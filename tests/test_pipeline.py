@@ -182,7 +182,7 @@ def test_rerun_replaces_results_and_reuses_embeddings(settings, tmp_path):
     assert other_backend.work["nli_pairs"] == judged and other_backend.claims == first_run.claims
     with Store.open(settings.db_path, read_only=True) as store:
         models = store.con.sql("SELECT model, count(*) FROM nli_scores GROUP BY model ORDER BY model").fetchall()
-    assert models == [("storydiff-nli-minilm-l6", judged), ("storydiff-nli-minilm-l6 [onnx]", judged)]
+    assert models == [("storydiff-nli-minilm-l6", judged), ("storydiff-nli-minilm-l6 [onnx-int8]", judged)]
 
 
 def test_nothing_to_compare_keeps_previous_results(settings, tmp_path):

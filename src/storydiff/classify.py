@@ -253,15 +253,21 @@ class PairJudge:
         return [j.conflict if j.label == "contradiction" else None for j in self.judge(pairs)]
 
 
-def classify_pairs(pairs: Sequence[tuple[str, str]], model: str | None = None) -> list[Judgement]:
+def classify_pairs(pairs: Sequence[tuple[str, str]], model: str | None = None,
+                   backend: str | None = None) -> list[Judgement]:
     """Judge (premise, hypothesis) sentence pairs as storydiff judges aligned claims.
 
     >>> [j.label for j in classify_pairs([("Four thieves took part.", "Two thieves took part.")])]
     ['contradiction']
 
     `model` names another NLI cross-encoder (a Hugging Face name or a local path); the default is
-    storydiff's packaged model, which needs no network.
+    storydiff's packaged model, which needs no network. `backend` ("torch", "onnx", "onnx-int8")
+    defaults to the one stories use (Settings.nli_backend).
     """
     from .nli import PACKAGED_NLI_MODEL, load_nli_model
+    from .settings import Settings
 
-    return PairJudge(load_nli_model(model or PACKAGED_NLI_MODEL)).judge(pairs)
+    settings = Settings()
+    nli = load_nli_model(model or PACKAGED_NLI_MODEL, 32, backend or settings.nli_backend, settings.model_cache,
+                         settings.threads)
+    return PairJudge(nli).judge(pairs)
