@@ -261,8 +261,8 @@ def bench_prefect(scratch: Path, env: dict) -> dict:
                 time.sleep(1)
         client_env = server_env | {"PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
         out["server_s"] = [round(timed_run(client_env, 10 + i), 2) for i in range(2)]
-        int8_env = client_env | {"STORYDIFF_NLI_BACKEND": "onnx-int8"}
-        out["server_nli_onnx_int8_s"] = [round(timed_run(int8_env, 20 + i), 2) for i in range(2)]
+        fp32_env = client_env | {"STORYDIFF_NLI_BACKEND": "onnx"}
+        out["server_nli_onnx_fp32_s"] = [round(timed_run(fp32_env, 20 + i), 2) for i in range(2)]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -299,7 +299,7 @@ def table(results: dict) -> str:
     if "prefect" in results:
         lines.append(f"storydiff run, 10 outlets: Prefect embedded {results['prefect']['embedded_s']} s, "
                      f"against a running server {results['prefect'].get('server_s')} s, "
-                     f"same with NLI on onnx-int8 {results['prefect'].get('server_nli_onnx_int8_s')} s")
+                     f"same with NLI on onnx fp32 {results['prefect'].get('server_nli_onnx_fp32_s')} s")
     return "\n".join(lines)
 
 
