@@ -98,9 +98,9 @@ def _exact_search(vectors, article_of, min_similarity, block_rows, max_articles)
     for block, d0 in enumerate(range(0, len(first_row), block_rows)):
         sims = vectors[first_row[d0:d0 + block_rows]] @ vectors.T
         best = np.maximum.reduceat(sims, starts, axis=1)  # distinct rows x articles
-        block_rows_of_story = rows_by_distinct[bounds[block]:bounds[block + 1]]
-        for c0 in range(0, len(block_rows_of_story), block_rows):  # bounded memory however many copies
-            rows = block_rows_of_story[c0:c0 + block_rows]
+        story_rows = rows_by_distinct[bounds[block]:bounds[block + 1]]
+        for c0 in range(0, len(story_rows), block_rows):  # bounded memory however many copies
+            rows = story_rows[c0:c0 + block_rows]
             local = distinct_of[rows] - d0
             row_best = best[local]
             row_best[np.arange(len(rows)), article_index[rows]] = -np.inf  # never its own article
