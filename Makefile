@@ -30,7 +30,7 @@ test: setup
 eval: setup
 	$(BIN)/storydiff eval --data $(or $(DATA),../shared/data)
 
-# Speed and memory, side by side in one run: prints a table, writes bench/results.json (about 15 min).
+# Speed and memory, side by side in one run: prints a table, writes bench/results.json (about 11 min).
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

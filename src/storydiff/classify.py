@@ -182,8 +182,8 @@ class PairJudge:
         # At most this many pairs per judge() go to the model (0: no limit); pairs come in
         # priority order, cached ones are free, and the rest are left to the rules.
         self.max_model_pairs = max_model_pairs
-        # A rule's contradiction stands whatever the model says. Stories skip the model there
-        # (a quarter of the pairs in bench/ stories); classify_pairs still reports its scores.
+        # A rule's contradiction stands whatever the model says. Stories skip the model there (a
+        # quarter of the pairs in the template-made bench stories); classify_pairs still scores them.
         self.score_rule_conflicts = score_rule_conflicts
         self.rules = rules if rules is not None else RuleDetector()
         self.contradiction_threshold = (
