@@ -106,6 +106,11 @@ def test_years_times_and_partitives_are_not_quantities():
         ("Dati denied that the security systems had failed.", "Dati said the security systems had failed.", "negation"),
         ("Officials said the alarms went off.", "Officials said the alarms did not go off.", "negation"),
         ("The alarms did not go off.", "Nobody expected the museum to close early on Sunday.", None),
+        ("Twelve people were killed in the blast.", "Forty people were injured in the blast.", None),
+        ("The blast killed at least 12 people.", "Twelve people were hurt in the blast.", None),
+        ("The fire destroyed 40 homes.", "The fire damaged 120 homes.", None),
+        ("Five people were killed in the attack.", "Seven people died in the attack.", "number"),
+        ("Police arrested three men.", "Two men were detained by police.", "number"),
     ],
 )
 def test_rule_detector(a, b, kind):
@@ -130,3 +135,23 @@ def test_negation_span_points_at_the_cue():
 def test_equal_quantities_agree():
     assert quantities_agree("The robbery took just seven minutes.", "The heist lasted 7 minutes.")
     assert not quantities_agree("The robbery took seven minutes.", "Seven officers came.")
+    assert not quantities_agree("Twelve people were killed.", "Twelve people were injured.")
+    assert quantities_agree("Twelve people were killed.", "The crash killed 12 people.")
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Twelve people were killed in the blast.", "dead"),
+        ("Some 30 people are feared dead.", "dead"),
+        ("The blast killed at least 12 people.", "dead"),
+        ("Rescuers said 40 injured were taken to hospital.", "injured"),
+        ("Forty passengers were reportedly wounded.", "injured"),
+        ("Police detained three men.", "arrested"),
+        ("Four thieves took part in the raid.", None),
+        ("Twelve people, police said, were killed.", None),
+    ],
+)
+def test_counts_know_what_happened_to_what_they_count(text, outcome):
+    (quantity,) = extract_quantities(text)
+    assert quantity.outcome == outcome

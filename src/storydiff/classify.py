@@ -37,7 +37,8 @@ class ConflictDetector(Protocol):
 
 
 class NumberRule:
-    """Quantities about the same thing whose intervals do not overlap ("four" vs "two" thieves)."""
+    """Quantities of the same thing whose intervals do not overlap ("four" vs "two" thieves); a
+    count of people killed and one of people injured are not the same thing."""
 
     def check_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Conflict | None]:
         return [self._check(a, b) for a, b in pairs]
@@ -45,12 +46,12 @@ class NumberRule:
     def _check(self, a: str, b: str) -> Conflict | None:
         quantities_a, quantities_b = extract_quantities(a), extract_quantities(b)
         for qa in quantities_a:
-            same_thing = [qb for qb in quantities_b if qa.unit & qb.unit]
+            same_thing = [qb for qb in quantities_b if qa.counts_same_thing(qb)]
             if not same_thing or any(qa.overlaps(qb) for qb in same_thing):
                 continue
             # Every quantity of this unit in `a` must disagree too: "four thieves, two of
             # whom ..." vs "two thieves" is not a conflict.
-            others_a = [q for q in quantities_a if q.unit & qa.unit]
+            others_a = [q for q in quantities_a if q.counts_same_thing(qa)]
             if any(q.overlaps(qb) for q in others_a for qb in same_thing):
                 continue
             qb = same_thing[0]
@@ -81,7 +82,7 @@ FUNCTION_WORDS = {
 def quantities_agree(a: str, b: str) -> bool:
     """Both sentences give the same quantity of the same thing ("seven minutes" / "7 minutes")."""
     quantities_b = extract_quantities(b)
-    return any(qa.unit & qb.unit and qa.overlaps(qb) for qa in extract_quantities(a) for qb in quantities_b)
+    return any(qa.counts_same_thing(qb) and qa.overlaps(qb) for qa in extract_quantities(a) for qb in quantities_b)
 
 
 class NegationRule:

@@ -4,6 +4,8 @@
 "two dozen staff" -> [24, 24] staff; "€88 million" -> [8.8e7, 8.8e7] euro;
 "a third term" -> [3, 3] of the unit "ordinal term" (never the same thing as "three terms");
 "October 19" / "19 October" -> the day as a number, unit "date" (years alone are ignored).
+"12 people were killed" / "killing 12 people" -> 12 people, outcome "dead": a count of people
+killed is not a count of people injured.
 """
 
 from __future__ import annotations
@@ -36,6 +38,26 @@ STOP = {
     "of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with",
     "more", "than", "other", "them", "their", "its", "his", "her", "were", "was", "are", "is",
     "had", "have", "has", "who", "that", "which", "as", "times", "such", "new", "this",
+}
+
+# What happened to the things counted, where the sentence says it next to the count. Two counts
+# of the same unit with different outcomes are different facts; synonyms share an outcome.
+OUTCOMES = {
+    "killed": "dead", "killing": "dead", "dead": "dead", "died": "dead", "perished": "dead",
+    "injured": "injured", "injuring": "injured", "wounded": "injured", "wounding": "injured", "hurt": "injured",
+    "missing": "missing", "unaccounted": "missing",
+    "arrested": "arrested", "arresting": "arrested", "detained": "arrested", "detaining": "arrested",
+    "released": "released", "freed": "released",
+    "evacuated": "evacuated", "evacuating": "evacuated", "displaced": "displaced",
+    "rescued": "rescued", "rescuing": "rescued",
+    "hospitalised": "hospitalised", "hospitalized": "hospitalised",
+    "destroyed": "destroyed", "destroying": "destroyed", "damaged": "damaged", "damaging": "damaged",
+    "charged": "charged", "convicted": "convicted",
+}
+# Words between a count and its outcome: "12 people were reportedly killed", "are feared dead".
+OUTCOME_GAP = {
+    "were", "was", "are", "is", "be", "been", "being", "have", "has", "had", "to", "reportedly",
+    "also", "later", "now", "still", "all", "confirmed", "believed", "feared", "thought", "said",
 }
 
 _word_numbers = "|".join(sorted((re.escape(w) for w in SMALL), key=len, reverse=True))
@@ -77,9 +99,16 @@ class Quantity:
     unit: frozenset[str]  # a currency, "percent", or the nouns that follow the number
     start: int
     end: int
+    outcome: str | None = None  # what happened to what is counted (OUTCOMES), when the text says
 
     def overlaps(self, other: "Quantity") -> bool:
         return self.low <= other.high and other.low <= self.high
+
+    def counts_same_thing(self, other: "Quantity") -> bool:
+        """Same unit, and no two different outcomes: "12 people killed" / "40 people injured"
+        are two facts, "12 people killed" / "12 people" may be one."""
+        return bool(self.unit & other.unit) and (self.outcome is None or other.outcome is None
+                                                 or self.outcome == other.outcome)
 
 
 def extract_quantities(text: str) -> list[Quantity]:
@@ -104,11 +133,11 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         is_year = raw and re.fullmatch(r"1[89]\d\d|20\d\d", raw) and not match.group("currency")
         if is_year:
             continue
-        unit = _unit(match, text)
+        unit, unit_end = _unit(match, text)
         if not unit:
             continue
         low, high = _interval(value, match.group("qual"))
-        found.append(Quantity(low, high, unit, match.start(), match.end()))
+        found.append(Quantity(low, high, unit, match.start(), match.end(), _outcome(text, match.start(), unit_end, unit)))
     return tuple(found)
 
 
@@ -165,22 +194,42 @@ def _value(match: re.Match) -> float | None:
     return value
 
 
-def _unit(match: re.Match, text: str) -> frozenset[str]:
+def _unit(match: re.Match, text: str) -> tuple[frozenset[str], int]:
+    """The unit, and where its words end."""
     if match.group("percent"):
-        return frozenset({"percent"})
+        return frozenset({"percent"}), match.end()
     if match.group("currency"):
-        return frozenset({CURRENCY_SYMBOL[match.group("currency")]})
-    words = []
+        return frozenset({CURRENCY_SYMBOL[match.group("currency")]}), match.end()
+    words, end = [], match.end()
     for word in FOLLOWING_WORD.finditer(text, match.end(), min(len(text), match.end() + 40)):
         token = word.group().lower().rstrip("s")
         if token in CURRENCY_WORD:
-            return frozenset({CURRENCY_WORD[token]})
+            return frozenset({CURRENCY_WORD[token]}), word.end()
         if token in STOP or not token:
             break  # "one of the thieves" counts no thieves
         words.append(token)
+        end = word.end()
         if len(words) == 2:
             break
-    return frozenset(words)
+    return frozenset(words), end
+
+
+def _outcome(text: str, start: int, unit_end: int, unit: frozenset[str]) -> str | None:
+    """"40 injured", "40 people were (reportedly) injured", else "injuring 40 people"."""
+    for token in unit:
+        if token in OUTCOMES:
+            return OUTCOMES[token]
+    for word in FOLLOWING_WORD.finditer(text, unit_end, min(len(text), unit_end + 60)):
+        if text[unit_end:word.start()].strip(" "):
+            break  # punctuation ends the clause
+        token = word.group().lower()
+        if token in OUTCOMES:
+            return OUTCOMES[token]
+        if token not in OUTCOME_GAP:
+            break
+        unit_end = word.end()
+    before = re.search(r"([A-Za-z]+)\s+$", text[max(0, start - 30):start])
+    return OUTCOMES.get(before.group(1).lower()) if before else None
 
 
 def _interval(value: float, qualifier: str | None) -> tuple[float, float]:
