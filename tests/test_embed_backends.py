@@ -74,3 +74,20 @@ def test_fast_tokenizer_gives_the_transformers_ids(model):
         for name in ("input_ids", "attention_mask", "token_type_ids"):
             assert np.array_equal(ours[name], theirs[name]), name
         assert ours["input_ids"].shape[1] == 128  # the long text was cut, and the rest padded to it
+
+
+def test_int8_results_do_not_depend_on_the_other_inputs():
+    """int8 activations share one quantization scale per batch; storydiff runs int8 models one
+    input at a time, so a sentence's vector and a pair's probabilities never depend on what
+    else was being embedded or judged."""
+    from storydiff.nli import PACKAGED_NLI_MODEL, load_nli_model
+    from storydiff.settings import Settings
+
+    cache = Settings().model_cache
+    embedder = load_embedder("all-MiniLM-L6-v2", 64, "onnx-int8", cache)
+    alone = np.stack([embedder.encode([text])[0] for text in TRICKY])
+    assert np.allclose(embedder.encode(TRICKY), alone, atol=1e-6)
+    nli = load_nli_model(PACKAGED_NLI_MODEL, 32, "onnx-int8", cache)
+    pairs = [(a, b) for a in TEXTS for b in TEXTS if a != b]
+    alone = np.stack([nli.predict([pair])[0] for pair in pairs])
+    assert np.allclose(nli.predict(pairs), alone, atol=1e-6)
