@@ -79,7 +79,7 @@ class Settings:
     # "storydiff-nli-minilm-l6" is the packaged cross-encoder (offline); any Hugging Face NLI
     # cross-encoder name or path works where it can be loaded; "" judges by the rules alone.
     nli_model: str = DEFAULT_NLI_MODEL
-    # "onnx-int8" is 3.5x torch and 1.8x "onnx" (which gives torch's probabilities to 5e-6). It
+    # "onnx-int8" is 3.2x torch and 1.5x "onnx" (which gives torch's probabilities to 5e-6). It
     # moves 4% of pair labels on news pairs (bench/run.py) yet no sample-story label, and `make eval`
     # stays within 0.01 of fp32 (SICK contradiction F1 0.880 vs 0.882, MRPC F1 0.794 vs 0.789).
     nli_backend: str = "onnx-int8"
@@ -88,7 +88,7 @@ class Settings:
     # once into model_cache). bench/run.py measures them side by side.
     embed_backend: str = "onnx-int8"
     # Threads per onnxruntime session; 0 uses every core. On a machine busy with other work,
-    # 1 does better (bench/run.py: 879 vs 711 sentences/s with one of two cores taken).
+    # 1 does better (bench/run.py: 745 vs 421 sentences/s with one of two cores taken).
     threads: int = 0
     model_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "storydiff")
     max_text_chars: int = 200_000
