@@ -52,51 +52,59 @@ def median_time(action, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
+def side_by_side(actions: dict, rounds: int = 5) -> dict[str, float]:
+    """Median seconds of each action, run in turns (a, b, c, a, b, c, ...): this machine's speed
+    drifts by half for minutes at a time, which one-after-the-other blocks would credit to
+    whichever action ran in the fast spell."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(rounds):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(seconds) for name, seconds in times.items()}
+
+
 def busy_core():
     """A process spinning one core: the 'busy 2-core machine' of the thread measurement."""
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
 def bench_embedding(texts: list[str], cache: Path) -> dict:
+    from storydiff.embed import OnnxEmbedder
+
     out: dict = {"sentences": len(texts)}
-    reference = None
+    embedders = {backend: load_embedder("all-MiniLM-L6-v2", 64, backend, cache) for backend in BACKENDS}
+    vectors = {backend: embedder.encode(texts) for backend, embedder in embedders.items()}  # also warms up
+    seconds = side_by_side({backend: lambda e=embedder: e.encode(texts) for backend, embedder in embedders.items()})
     for backend in BACKENDS:
-        embedder = load_embedder("all-MiniLM-L6-v2", 64, backend, cache)
-        embedder.encode(texts[:64])
-        seconds = median_time(lambda: embedder.encode(texts))
-        vectors = embedder.encode(texts)
-        reference = vectors if reference is None else reference
-        cosine = (vectors * reference).sum(axis=1)
-        out[backend] = {"sentences_per_s": round(len(texts) / seconds), "mean_cosine_to_torch": round(float(cosine.mean()), 4),
+        cosine = (vectors[backend] * vectors["torch"]).sum(axis=1)
+        out[backend] = {"sentences_per_s": round(len(texts) / seconds[backend]),
+                        "mean_cosine_to_torch": round(float(cosine.mean()), 4),
                         "min_cosine_to_torch": round(float(cosine.min()), 4)}
     for backend in BACKENDS[1:]:
         out[backend]["speed_vs_torch"] = round(out[backend]["sentences_per_s"] / out["torch"]["sentences_per_s"], 2)
-    # threads on a busy machine: one core already taken by another process
-    from storydiff.embed import OnnxEmbedder
 
-    idle = {}
-    for threads in (1, 2):
-        embedder = OnnxEmbedder("all-MiniLM-L6-v2", True, cache, 64, threads)
+    import torch
+
+    def encode_with_torch_threads(threads: int):
+        torch.set_num_threads(threads)
+        embedders["torch"].encode(texts)
+
+    by_threads = {f"{threads}_threads": OnnxEmbedder("all-MiniLM-L6-v2", True, cache, 64, threads) for threads in (1, 2)}
+    for embedder in by_threads.values():
         embedder.encode(texts[:64])
-        idle[f"{threads}_threads"] = round(len(texts) / median_time(lambda: embedder.encode(texts)))
-    out["onnx-int8_on_an_idle_machine_sentences_per_s"] = idle
-    hog = busy_core()
+    onnx_actions = {name: lambda e=embedder: e.encode(texts) for name, embedder in by_threads.items()}
+    out["onnx-int8_on_an_idle_machine_sentences_per_s"] = {
+        name: round(len(texts) / s) for name, s in side_by_side(onnx_actions, 3).items()}
+    hog = busy_core()  # one of the two cores taken by another process
     try:
-        busy = {}
-        for threads in (1, 2):
-            embedder = OnnxEmbedder("all-MiniLM-L6-v2", True, cache, 64, threads)
-            embedder.encode(texts[:64])
-            busy[f"{threads}_threads"] = round(len(texts) / median_time(lambda: embedder.encode(texts)))
-        import torch
-
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            embedder = load_embedder("all-MiniLM-L6-v2")
-            busy[f"torch_{threads}_threads"] = round(len(texts) / median_time(lambda: embedder.encode(texts)))
-        torch.set_num_threads(os.cpu_count() or 1)
+        busy = side_by_side(onnx_actions | {f"torch_{threads}_threads": lambda n=threads: encode_with_torch_threads(n)
+                                            for threads in (1, 2)}, 3)
     finally:
         hog.kill()
-    out["onnx-int8_on_a_busy_machine_sentences_per_s"] = busy
+        torch.set_num_threads(os.cpu_count() or 1)
+    out["onnx-int8_on_a_busy_machine_sentences_per_s"] = {name: round(len(texts) / s) for name, s in busy.items()}
     return out
 
 
@@ -199,17 +207,15 @@ def time_candidates(stories: dict) -> dict:
 def bench_nli(cache: Path) -> dict:
     vectors, article_of, texts = story_vectors(10, cache)
     pairs = [(texts[m.a], texts[m.b]) for m in candidate_pairs(vectors, article_of, 0.45)][:512]
+    models = {backend: NliModel(NLI, backend=backend, cache_dir=cache) for backend in BACKENDS}
+    scores = {backend: model.predict(pairs) for backend, model in models.items()}  # also warms up
+    seconds = side_by_side({backend: lambda m=model: m.predict(pairs) for backend, model in models.items()})
+    reference = scores["torch"]
     out: dict = {"pairs": len(pairs)}
-    reference = None
     for backend in BACKENDS:
-        model = NliModel(NLI, backend=backend, cache_dir=cache)
-        model.predict(pairs[:32])
-        seconds = median_time(lambda: model.predict(pairs))
-        scores = model.predict(pairs)
-        reference = scores if reference is None else reference
-        out[backend] = {"pairs_per_s": round(len(pairs) / seconds),
-                        "label_agreement_with_torch": round(float((scores.argmax(1) == reference.argmax(1)).mean()), 4),
-                        "max_probability_difference": round(float(np.abs(scores - reference).max()), 4)}
+        out[backend] = {"pairs_per_s": round(len(pairs) / seconds[backend]),
+                        "label_agreement_with_torch": round(float((scores[backend].argmax(1) == reference.argmax(1)).mean()), 4),
+                        "max_probability_difference": round(float(np.abs(scores[backend] - reference).max()), 4)}
     return out
 
 
@@ -237,14 +243,13 @@ def bench_prefect(scratch: Path, env: dict) -> dict:
     if not story.exists():
         write_story(make_story(10, 80), story.parent, "bench-10")
 
-    def timed_run(run_env: dict, number: int) -> float:
+    def timed_run(run_env: dict, db_name: str) -> float:
         started = time.perf_counter()
         subprocess.run([str(REPO / ".venv" / "bin" / "storydiff"), "run", str(story), "--db",
-                        str(scratch / f"prefect-{number}.duckdb"), "--report-dir", str(scratch / "reports")],
+                        str(scratch / f"prefect-{db_name}.duckdb"), "--report-dir", str(scratch / "reports")],
                        env=run_env, check=True, capture_output=True, timeout=600)
         return time.perf_counter() - started
 
-    out = {"embedded_s": [round(timed_run(env, i), 2) for i in range(2)]}
     port = 4297
     server_env = env | {"PREFECT_HOME": str(scratch / "prefect-server-home")}
     server = subprocess.Popen([str(REPO / ".venv" / "bin" / "prefect"), "server", "start", "--host", "127.0.0.1",
@@ -260,9 +265,12 @@ def bench_prefect(scratch: Path, env: dict) -> dict:
             except httpx.HTTPError:
                 time.sleep(1)
         client_env = server_env | {"PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
-        out["server_s"] = [round(timed_run(client_env, 10 + i), 2) for i in range(2)]
-        fp32_env = client_env | {"STORYDIFF_NLI_BACKEND": "onnx"}
-        out["server_nli_onnx_fp32_s"] = [round(timed_run(fp32_env, 20 + i), 2) for i in range(2)]
+        envs = {"embedded_s": env, "server_s": client_env,
+                "server_nli_onnx_fp32_s": client_env | {"STORYDIFF_NLI_BACKEND": "onnx"}}
+        out: dict = {name: [] for name in envs}
+        for round_number in range(3):  # in turns, as side_by_side does
+            for name, run_env in envs.items():
+                out[name].append(round(timed_run(run_env, f"{name}-{round_number}"), 2))
     finally:
         server.terminate()
         server.wait(timeout=30)
