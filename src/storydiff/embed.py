@@ -63,31 +63,31 @@ class OnnxEmbedder:
     first use (mean pooling and normalisation inside the graph), optionally with int8 weights,
     and kept in `cache_dir`. `name` carries the backend, so its vectors are cached apart."""
 
-    def __init__(self, model: str, quantized: bool, cache_dir: Path, batch_size: int = 64, threads: int = 0):
-        from .onnx_export import cache_folder, exported, load_tokenizer, session
+    def __init__(self, model: str, quantized: bool, cache_dir: Path, batch_size: int = 64, threads: int = 0,
+                 batch_int8: bool = False):
+        from .onnx_export import Runner, cache_folder, exported, load_tokenizer
 
         self.name = embedder_name(model, "onnx-int8" if quantized else "onnx")
         # int8 activations are quantized with one scale per batch: batched, a sentence's vector
         # moved with its neighbours (cosine down to 0.98 to itself). One at a time it is always
-        # the same, at about 80% of the batched speed (bench/run.py).
-        self.batch_size = 1 if quantized else batch_size
+        # the same, and one run per core makes up the speed (bench/run.py, which alone sets
+        # batch_int8 to measure the batches).
+        self.batch_size = 1 if quantized and not batch_int8 else batch_size
         source = resolve_model(model)
         self.max_length = _max_seq_length(source)
         self._tokenizer = load_tokenizer(source, self.max_length)
         path = exported(cache_folder(cache_dir, model, "embedder"), source, lambda names: _pooled(source, names),
                         "embedding", quantized)
-        self._session = session(path, threads)
-        self._inputs = {i.name for i in self._session.get_inputs()}
-        self.dimension = int(self._session.get_outputs()[0].shape[1])
+        self._runner = Runner(path, threads, one_at_a_time=self.batch_size == 1)
+        self.dimension = int(self._runner.session.get_outputs()[0].shape[1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths, little padding
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
-            batch = self._tokenizer([texts[i] for i in rows])
-            feed = {k: v for k, v in batch.items() if k in self._inputs}
-            vectors[rows] = self._session.run(None, feed)[0]
+        batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        outputs = self._runner.run_all(self._tokenizer([texts[i] for i in rows]) for rows in batches)
+        for rows, output in zip(batches, outputs):
+            vectors[rows] = output
         return vectors
 
 

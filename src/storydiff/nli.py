@@ -34,15 +34,16 @@ class NliModel:
     once into `cache_dir` (bench/run.py measures the three side by side)."""
 
     def __init__(self, model: str, batch_size: int = 32, max_length: int = 128, backend: str = "torch",
-                 cache_dir: Path | None = None, threads: int = 0):
+                 cache_dir: Path | None = None, threads: int = 0, batch_int8: bool = False):
         from .onnx_export import load_tokenizer, read_config
 
         self.name = model
         self.backend = backend
         # int8 activations are quantized with one scale per batch, so batched, a pair's
-        # probabilities moved with the other pairs (by up to 0.08). One pair at a time they are
-        # always the same, and as fast: padding to the longest pair cost what batching saved.
-        self.batch_size = 1 if backend == "onnx-int8" else batch_size
+        # probabilities moved with the other pairs (by up to 0.68 on news pairs, bench/run.py).
+        # One pair at a time they are always the same; one run per core makes up the speed.
+        # (bench/run.py alone sets batch_int8, to measure the batches.)
+        self.batch_size = 1 if backend == "onnx-int8" and not batch_int8 else batch_size
         self.max_length = max_length
         path = resolve_nli_model(model)
         try:
@@ -64,12 +65,11 @@ class NliModel:
             self._model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
             self._inputs = set(inspect.signature(self._model.forward).parameters)
         elif backend in ("onnx", "onnx-int8") and cache_dir is not None:
-            from .onnx_export import cache_folder, exported, session
+            from .onnx_export import Runner, cache_folder, exported
 
             onnx_path = exported(cache_folder(cache_dir, model, "nli"), path, lambda names: _logits(path, names),
                                  "logits", backend == "onnx-int8")
-            self._session = session(onnx_path, threads)
-            self._inputs = {i.name for i in self._session.get_inputs()}
+            self._runner = Runner(onnx_path, threads, one_at_a_time=self.batch_size == 1)
         else:
             raise StorydiffError(f"unknown NLI backend {backend!r} (torch, onnx, onnx-int8 with a cache folder)")
 
@@ -77,23 +77,21 @@ class NliModel:
         probabilities = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
         # similar lengths in one batch: dynamic padding then wastes little compute
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            logits = self._logits([pairs[i][0] for i in rows], [pairs[i][1] for i in rows])
+        batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        feeds = (self._tokenizer([pairs[i][0] for i in rows], [pairs[i][1] for i in rows]) for rows in batches)
+        outputs = map(self._torch_logits, feeds) if self.backend == "torch" else self._runner.run_all(feeds)
+        for rows, logits in zip(batches, outputs):
+            logits = logits.astype(np.float32)
             exp = np.exp(logits - logits.max(axis=1, keepdims=True))
             probabilities[rows] = (exp / exp.sum(axis=1, keepdims=True))[:, self._columns]
         return probabilities
 
-    def _logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
-        batch = self._tokenizer(premises, hypotheses)
-        if self.backend == "torch":
-            import torch
+    def _torch_logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        import torch
 
-            with torch.inference_mode():
-                feed = {k: torch.from_numpy(v) for k, v in batch.items() if k in self._inputs}
-                return self._model(**feed).logits.float().numpy()
-        feed = {k: v for k, v in batch.items() if k in self._inputs}
-        return self._session.run(None, feed)[0].astype(np.float32)
+        with torch.inference_mode():
+            feed = {k: torch.from_numpy(v) for k, v in batch.items() if k in self._inputs}
+            return self._model(**feed).logits.float().numpy()
 
 
 def _logits(path: str, names: list[str]):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -56,12 +57,30 @@ def exported(folder: Path, source: str, wrap: Callable, output: str, quantized: 
     return int8 if quantized else fp32
 
 
-def session(path: Path, threads: int = 0):
-    import onnxruntime
+class Runner:
+    """An onnxruntime session on `threads` cores (0: all of them). A model run one input at a
+    time gets a single-threaded session run on every core side by side: one input is too little
+    work to share among threads, which spend the run waiting for one another. So it runs about
+    as fast as in batches (bench/run.py measures both side by side)."""
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    def __init__(self, path: Path, threads: int = 0, one_at_a_time: bool = False):
+        import onnxruntime
+
+        self.workers = (threads or os.cpu_count() or 1) if one_at_a_time else 1
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1 if one_at_a_time else threads
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+
+    def run_all(self, feeds: Iterable[dict[str, np.ndarray]]) -> Iterator[np.ndarray]:
+        """The first output for each feed, in order. Feeds are made in the calling thread (a
+        transformers tokenizer must not be shared between threads); onnxruntime lets threads
+        share a session and releases the GIL while it runs."""
+        feeds = ({k: v for k, v in feed.items() if k in self.inputs} for feed in feeds)
+        if self.workers == 1:
+            return (self.session.run(None, feed)[0] for feed in feeds)
+        with ThreadPoolExecutor(self.workers) as pool:
+            return iter(list(pool.map(lambda feed: self.session.run(None, feed)[0], feeds)))
 
 
 class FastTokenizer:
