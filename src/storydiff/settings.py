@@ -65,7 +65,7 @@ class AlignSettings:
     search_probes: int = 8
     # Distinct sentence pairs per story the NLI model judges (asked both ways), each sentence's
     # nearest first; the rest get the number and negation rules only, and the report says how
-    # many. 20,000 is about a minute of model time on 2 cores; 0 means no limit.
+    # many. 20,000 is under a minute of model time on 2 cores; 0 means no limit.
     max_nli_pairs: int = 20_000
 
 
@@ -79,7 +79,7 @@ class Settings:
     # "storydiff-nli-minilm-l6" is the packaged cross-encoder (offline); any Hugging Face NLI
     # cross-encoder name or path works where it can be loaded; "" judges by the rules alone.
     nli_model: str = DEFAULT_NLI_MODEL
-    # "onnx-int8" is 3.2x torch and 1.5x "onnx" (which gives torch's probabilities to 5e-6). It
+    # "onnx-int8" is 4.3x torch and 2.0x "onnx" (which gives torch's probabilities to 5e-6). It
     # moves 4% of pair labels on news pairs (bench/run.py) yet no sample-story label, and `make eval`
     # stays within 0.01 of fp32 (SICK contradiction F1 0.880 vs 0.882, MRPC F1 0.794 vs 0.789).
     nli_backend: str = "onnx-int8"
@@ -87,8 +87,8 @@ class Settings:
     # "torch" (sentence-transformers), "onnx" or "onnx-int8" (onnxruntime; the model is exported
     # once into model_cache). bench/run.py measures them side by side.
     embed_backend: str = "onnx-int8"
-    # Threads per onnxruntime session; 0 uses every core. On a machine busy with other work,
-    # 1 does better (bench/run.py: 745 vs 421 sentences/s with one of two cores taken).
+    # Cores per model; 0 uses every core, which stays the faster choice with one of two cores
+    # taken by other work (bench/run.py: 1039 vs 814 sentences/s on one).
     threads: int = 0
     model_cache: Path = field(default_factory=lambda: Path.home() / ".cache" / "storydiff")
     max_text_chars: int = 200_000
