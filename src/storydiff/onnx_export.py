@@ -57,6 +57,11 @@ def exported(folder: Path, source: str, wrap: Callable, output: str, quantized: 
     return int8 if quantized else fp32
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container's cpuset, not the host's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class Runner:
     """An onnxruntime session on `threads` cores (0: all of them). A model run one input at a
     time gets a single-threaded session run on every core side by side: one input is too little
@@ -66,7 +71,7 @@ class Runner:
     def __init__(self, path: Path, threads: int = 0, one_at_a_time: bool = False):
         import onnxruntime
 
-        self.workers = (threads or os.cpu_count() or 1) if one_at_a_time else 1
+        self.workers = (threads or usable_cores()) if one_at_a_time else 1
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1 if one_at_a_time else threads
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
