@@ -45,15 +45,6 @@ INT8_BATCHED = "onnx-int8 batched"
 NLI = "storydiff-nli-minilm-l6"
 
 
-def median_time(action, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def side_by_side(actions: dict, rounds: int = 5) -> dict[str, float]:
     """Median seconds of each action, run in turns (a, b, c, a, b, c, ...): this machine's speed
     drifts by half for minutes at a time, which one-after-the-other blocks would credit to
@@ -65,6 +56,10 @@ def side_by_side(actions: dict, rounds: int = 5) -> dict[str, float]:
             action()
             times[name].append(time.perf_counter() - started)
     return {name: statistics.median(seconds) for name, seconds in times.items()}
+
+
+def median_time(action, repeats: int = 3) -> float:
+    return side_by_side({"only": action}, repeats)["only"]
 
 
 def busy_core():

@@ -82,10 +82,14 @@ class Runner:
         transformers tokenizer must not be shared between threads); onnxruntime lets threads
         share a session and releases the GIL while it runs."""
         feeds = ({k: v for k, v in feed.items() if k in self.inputs} for feed in feeds)
+
+        def run(feed: dict[str, np.ndarray]) -> np.ndarray:
+            return self.session.run(None, feed)[0]
+
         if self.workers == 1:
-            return (self.session.run(None, feed)[0] for feed in feeds)
+            return map(run, feeds)
         with ThreadPoolExecutor(self.workers) as pool:
-            return iter(list(pool.map(lambda feed: self.session.run(None, feed)[0], feeds)))
+            return iter(list(pool.map(run, feeds)))
 
 
 class FastTokenizer:
