@@ -17,7 +17,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 import storydiff
 from storydiff import report
 from storydiff.align import Alignment, align_story
-from storydiff.classify import ConflictDetector, PairJudge, RuleDetector
+from storydiff.classify import ConflictDetector, NegationRule, PairJudge, RuleDetector
+from storydiff.facts import extract_facts
 from storydiff.embed import embed_texts, embedder_name, load_embedder, text_hash
 from storydiff.errors import ExtractError, FetchError, NothingToCompareError
 from storydiff.extract import ExtractedArticle, extract_article, extractor_id
@@ -88,11 +89,13 @@ def open_store(settings: Settings) -> Store:
 
 
 @task(name="align-and-classify", cache_policy=NO_CACHE)
-def align_task(result_rows, vectors, outcomes: list[ArticleOutcome], detector: ConflictDetector, settings: Settings) -> Alignment:
+def align_task(result_rows, vectors, facts, fact_vectors, outcomes: list[ArticleOutcome], detector: ConflictDetector,
+               settings: Settings) -> Alignment:
     article_of = [article.article_no for article, _ in result_rows]
     texts = [sentence.text for _, sentence in result_rows]
     published = [o.extracted.published if o.extracted else None for o in outcomes]
-    return align_story(vectors, article_of, texts, len(outcomes), detector, settings.align, published)
+    return align_story(vectors, article_of, texts, len(outcomes), detector, settings.align, published,
+                       facts, fact_vectors, settings.facts)
 
 
 def nli_cache_name(settings: Settings) -> str:
@@ -103,10 +106,12 @@ def nli_cache_name(settings: Settings) -> str:
 
 def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector:
     """The NLI judge (with the scores of earlier runs), or the rules alone when no model is set."""
+    # figures are compared by the fact layer (facts.py, fact_links.py), not sentence by sentence
+    rules = RuleDetector([NegationRule()])
     if not settings.nli_model:
-        return RuleDetector()
+        return rules
     return PairJudge(LazyNliModel(settings.nli_model, settings.nli_backend, settings.model_cache, settings.threads),
-                     known_scores=known_scores, score_rule_conflicts=False,
+                     rules=rules, known_scores=known_scores, score_rule_conflicts=False,
                      max_model_pairs=settings.align.max_nli_pairs)
 
 
@@ -138,13 +143,16 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     rows = sentence_rows(outcomes)
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
     texts = [s.text for _, s in rows]
-    vectors, embedded = embed_task(texts, settings)
+    facts = extract_facts(texts)
+    contexts = [fact.context for row_facts in facts for fact in row_facts]
+    vectors, embedded = embed_task(texts + contexts, settings)
+    vectors, fact_vectors = vectors[:len(texts)], vectors[len(texts):]
     known_scores = None
     if settings.nli_model:
         with open_store(settings) as store:
             known_scores = store.cached_nli_scores(nli_cache_name(settings), (text_hash(t) for t in texts))
     detector = conflict_detector(settings, known_scores)
-    alignment = align_task(rows, vectors, outcomes, detector, settings)
+    alignment = align_task(rows, vectors, facts, fact_vectors, outcomes, detector, settings)
     fresh_scores = getattr(detector, "fresh", {})
     log.info("%s: judged %d new sentence pairs with the NLI model", story.id, len(fresh_scores))
     log.info("%s: storing results", story.id)
@@ -176,7 +184,7 @@ def story_fingerprint(story, outcomes: list[ArticleOutcome], settings: Settings)
     and storydiff's version (an upgrade may judge differently)."""
     digest = hashlib.sha256(json.dumps(
         [storydiff.__version__, story.title, settings.model, settings.embed_backend, settings.nli_model, settings.nli_backend,
-         asdict(settings.align)]).encode())
+         asdict(settings.align), asdict(settings.facts)]).encode())
     for o in outcomes:
         meta = [o.extracted.title, o.extracted.author, o.extracted.published, o.extracted.site_name,
                 o.extracted.truncated] if o.extracted else None

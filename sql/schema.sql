@@ -185,6 +185,8 @@ SELECT s.story_id, s.claim_id, a.outlet, a.url, s.sentence_id, s.text AS sentenc
 FROM sentences s
 JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no;
 
+-- Incompatible statements only: a figure that changed between reports (kind 'number-update')
+-- is in the `updates` view.
 CREATE OR REPLACE VIEW contradictions AS
 SELECT
     c.story_id,
@@ -199,7 +201,8 @@ FROM conflicts c
 JOIN sentences sa ON sa.story_id = c.story_id AND sa.sentence_id = c.sentence_a
 JOIN sentences sb ON sb.story_id = c.story_id AND sb.sentence_id = c.sentence_b
 JOIN story_articles aa ON aa.story_id = c.story_id AND aa.article_no = sa.article_no
-JOIN story_articles ab ON ab.story_id = c.story_id AND ab.article_no = sb.article_no;
+JOIN story_articles ab ON ab.story_id = c.story_id AND ab.article_no = sb.article_no
+WHERE c.kind <> 'number-update';
 
 -- one-way entailment: both sentences state the claim, one of them with more detail
 CREATE OR REPLACE VIEW richer_sentences AS

@@ -15,8 +15,10 @@ from datetime import date
 
 import numpy as np
 
-from .classify import Conflict, ConflictDetector, PairJudge, quantities_agree
-from .settings import AlignSettings
+from .classify import Conflict, ConflictDetector, PairJudge
+from .fact_links import FactLink, link_facts
+from .facts import Fact
+from .settings import AlignSettings, FactSettings
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Alignment:
     source_of: list[int]  # per article: the article whose text it republishes (itself if none)
     sentence_pairs: int = 0  # distinct pairs of texts judged (by rules, the model or both)
     unjudged_pairs: int = 0  # of those, left to the rules: the model budget was spent
+    facts: Sequence[Sequence[Fact]] = ()  # per sentence row
+    fact_links: Sequence[FactLink] = ()
 
 
 def candidate_pairs(
@@ -258,6 +262,9 @@ def align_story(
     detector: ConflictDetector,
     settings: AlignSettings,
     published_of: Sequence[str | None] | None = None,
+    facts: Sequence[Sequence[Fact]] | None = None,
+    fact_vectors: np.ndarray | None = None,
+    fact_settings: FactSettings | None = None,
 ) -> Alignment:
     """Claims and conflicts of one story. Only candidate pairs are judged, never all pairs.
 
@@ -265,7 +272,9 @@ def align_story(
     the cosine threshold; a contradiction from the model alone (no rule) counts only between
     sentences already about the same fact (cosine >= nli_min_similarity). `published_of` (per
     article, ISO dates) turns a number conflict where the later article gives the larger figure
-    into kind 'number-update': a rising toll, not an error.
+    into kind 'number-update': a rising toll, not an error. `facts` (per sentence row, facts.py;
+    `fact_vectors` embed their masked contexts) are linked across articles (fact_links.py): figures of the same thing that disagree are
+    conflicts wherever their sentences sit, and sentences whose figures agree join one claim.
     """
     candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold, settings.block_rows,
                                  settings.max_candidates, settings.exact_search_limit, settings.search_probes)
@@ -288,23 +297,47 @@ def align_story(
         checked = dict(zip(distinct, detector.check_pairs(distinct)))
         verdicts, entailing, relation, unjudged = [checked[p] for p in pairs], set(), {}, 0
     dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
+    fact_links = link_facts(facts, fact_vectors, article_of, source_of, published_of or [None] * n_articles,
+                            fact_settings or FactSettings()) if facts else []
     conflicts = [
         (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))
         for match, verdict in zip(candidates, verdicts)
         if verdict is not None and source_of[article_of[match.a]] != source_of[article_of[match.b]]
     ]
+    # the model reads a figure reported in other words ("16.97%" / "nearly 17%") or a toll that
+    # rose as a contradiction: where the figures of two sentences are linked, they decide
+    linked_rows = {(link.a.row, link.b.row) for link in fact_links}
+    conflicts = [(m, c) for m, c in conflicts if not (c.kind == "nli" and (m.a, m.b) in linked_rows)]
+    conflicts = _with_fact_conflicts(conflicts, fact_links, article_of, source_of)
     conflicting = {(m.a, m.b) for m, _ in conflicts}
-    agreeing = {
-        (m.a, m.b) for m in candidates
-        if (m.a, m.b) not in conflicting and ((m.a, m.b) in entailing or quantities_agree(texts[m.a], texts[m.b]))
-    }
+    agreeing = {(m.a, m.b) for m in candidates if (m.a, m.b) not in conflicting and (m.a, m.b) in entailing}
+    agreeing |= {(link.a.row, link.b.row) for link in fact_links
+                 if link.relation == "agrees" and (link.a.row, link.b.row) not in conflicting}
     forced = sorted(conflicting | agreeing)
     claim_of = group_claims(vectors, article_of, forced, candidates, settings.match_threshold)
     matches = [
         replace(m, relation=relation.get((m.a, m.b))) for m in candidates
         if claim_of[m.a] == claim_of[m.b] and (m.similarity >= settings.match_threshold or (m.a, m.b) in agreeing)
     ]
-    return Alignment(matches, conflicts, claim_of, source_of, len(distinct), unjudged)
+    return Alignment(matches, conflicts, claim_of, source_of, len(distinct), unjudged, facts or (), fact_links)
+
+
+def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink], article_of, source_of):
+    """The sentence-level conflicts, then one per sentence pair from the figures (the most
+    confident); a pair a rule or the model already flagged keeps that verdict."""
+    by_pair = {(m.a, m.b): (m, c) for m, c in conflicts}
+    for link in sorted(fact_links, key=lambda l: -l.confidence):
+        if link.relation == "agrees" or source_of[article_of[link.a.row]] == source_of[article_of[link.b.row]]:
+            continue
+        key = (link.a.row, link.b.row)
+        if key in by_pair and by_pair[key][1].kind not in ("number", "number-update"):
+            continue
+        if key in by_pair and by_pair[key][1].explanation:
+            continue
+        conflict = Conflict(link.relation, link.similarity, (link.a.start, link.a.end), (link.b.start, link.b.end),
+                            link.b.high < link.a.low, link.explanation(), link.confidence)
+        by_pair[key] = (Match(link.a.row, link.b.row, link.similarity), conflict)
+    return sorted(by_pair.values(), key=lambda item: (item[0].a, item[0].b))
 
 
 def _priority_order(candidates: Sequence[Match]) -> np.ndarray:

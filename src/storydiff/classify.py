@@ -30,6 +30,8 @@ class Conflict:
     span_a: tuple[int, int] | None  # the differing text in each sentence, for highlighting
     span_b: tuple[int, int] | None
     b_is_higher: bool | None = None  # for 'number': the second sentence states the larger quantity
+    explanation: str | None = None  # one line: what differs ("people dead: 19 vs 15")
+    confidence: float | None = None  # 0..1, how sure storydiff is that this is a real contradiction
 
 
 class ConflictDetector(Protocol):

@@ -25,6 +25,10 @@ SMALL = {
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
 CURRENCY_SYMBOL = {"$": "dollar", "€": "euro", "£": "pound"}
 CURRENCY_WORD = {"dollar": "dollar", "euro": "euro", "pound": "pound", "usd": "dollar", "eur": "euro"}
+# "about 4,000" and a round "$600bn" cover this share of their value either way (the editors'
+# rule on the development stories: "$600bn" vs "$589 billion" is rounding, "about 4,000" vs
+# "about 4,800" and "1,800" vs "about 2,000" are different figures).
+ROUND_FIGURE_SHARE = 0.05
 # qualifier -> how it turns a value v into an interval
 QUALIFIERS = {
     "at least": "min", "more than": "above", "over": "above", "upwards of": "min", "in excess of": "above",
@@ -136,7 +140,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         unit, unit_end = _unit(match, text)
         if not unit:
             continue
-        low, high = _interval(value, match.group("qual"))
+        low, high = _interval(value, match.group("qual"), _rounding(match, value))
         found.append(Quantity(low, high, unit, match.start(), match.end(), _outcome(text, match.start(), unit_end, unit)))
     return tuple(found)
 
@@ -232,8 +236,35 @@ def _outcome(text: str, start: int, unit_end: int, unit: frozenset[str]) -> str 
     return OUTCOMES.get(before.group(1).lower()) if before else None
 
 
-def _interval(value: float, qualifier: str | None) -> tuple[float, float]:
+def _rounding(match: re.Match, value: float) -> float:
+    """How far a figure may be from what it states: half a unit of its last digit where it gives
+    decimals or a unit of its own ("16.97%" is 16.965 to 16.975, "$21bn" $20.5bn to $21.5bn), 5 %
+    for a round figure ("$600bn" covers $589bn, "4,000" does not reach 4,800). Counts under 100
+    ("19 people", "20 fatalities") are exact: a reporter who writes 20 means 20."""
+    digits = (match.group("digits") or "").replace(",", "")
+    if not digits:
+        return 0.0
+    scale = SCALE[match.group("scale").lower()] if match.group("scale") else 1.0
+    if "." in digits:
+        return 0.5 * 10.0 ** -len(digits.split(".")[1]) * scale
+    if digits.strip("0") and digits.endswith("0") and (int(digits) >= 100 or match.group("scale")):
+        return ROUND_FIGURE_SHARE * value
+    if match.group("scale") or match.group("percent") or match.group("currency"):
+        return 0.5 * scale
+    return 0.0
+
+
+def _interval(value: float, qualifier: str | None, rounding: float = 0.0) -> tuple[float, float]:
     rule = QUALIFIERS.get((qualifier or "").lower())
+    if rule == "approx":
+        slack = max(rounding, ROUND_FIGURE_SHARE * value)
+        return value - slack, value + slack
+    if rule == "near_below":
+        return value * 0.9, value + rounding
+    if rule == "near_above":
+        return value - rounding, value * 1.1
+    if rule is None:
+        return value - rounding, value + rounding
     if rule == "min":
         return value, math.inf
     if rule == "above":

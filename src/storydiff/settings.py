@@ -54,7 +54,7 @@ class AlignSettings:
     # A contradiction found by the NLI model alone (no number or negation rule) counts only at or
     # above this cosine: the model, trained mostly on captions of one scene, calls sentences on
     # different facts of one story contradictory ("escaped on scooters" / "used a lift").
-    nli_min_similarity: float = 0.6
+    nli_min_similarity: float = 0.75
     copy_similarity: float = 0.95
     copy_share: float = 0.6
     block_rows: int = 1024
@@ -67,6 +67,23 @@ class AlignSettings:
     # nearest first; the rest get the number and negation rules only, and the report says how
     # many. 20,000 is under a minute of model time on 2 cores; 0 means no limit.
     max_nli_pairs: int = 20_000
+
+
+@dataclass(frozen=True)
+class FactSettings:
+    """When two figures of different outlets are figures of the same thing (fact_links.py).
+    Chosen on the development stories (../shared/data/stories) for precision first."""
+
+    # cosine of the two sentences when both figures have a role and the roles are equal
+    min_similarity: float = 0.4
+    # when one of them has no role word (or for ages: the same person named)
+    min_similarity_weak: float = 0.55
+    # days of the week and dates: the same role, and sentences about the same moment
+    min_similarity_day: float = 0.45
+    # money and percentages with no name shared by both clauses
+    min_similarity_unnamed: float = 0.75
+    # two reports of one figure are never further apart than this (ratio of the larger)
+    max_ratio: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,7 @@ class Settings:
     lock_timeout_s: float = 60.0
     fetch: FetchSettings = field(default_factory=FetchSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
+    facts: FactSettings = field(default_factory=FactSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

