@@ -114,8 +114,8 @@ def link_facts(
                       for (fa, fb), relation in relations.items() if relation == "agrees"}
     links = []
     for (fa, fb), similarity in pairs.items():
-        if best[(fa, article_of[fb.row])][1] is not fb or best[(fb, article_of[fa.row])][1] is not fa:
-            continue  # mutual best only: one counterpart per figure and outlet
+        if best[(fa, article_of[fb.row])][1] is not fb and best[(fb, article_of[fa.row])][1] is not fa:
+            continue  # one counterpart per figure and outlet, the most similar
         a, b = (fa, fb) if fa.row < fb.row else (fb, fa)
         relation = relations[(fa, fb)]
         if relation != "agrees" and (a.row, b.row, a.kind, a.unit) in agreeing_kinds:
@@ -153,7 +153,7 @@ def _comparable(a: Fact, b: Fact, max_ratio: float) -> bool:
         return f.low if f.high == float("inf") else f.high if f.low <= 0 else (f.low + f.high) / 2
 
     x, y = sorted((point(a), point(b)))
-    return x > 0 and y / x <= max_ratio
+    return x > 0 and y / x < max_ratio
 
 
 def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | None, date_b: date | None) -> str:

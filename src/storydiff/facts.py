@@ -194,8 +194,9 @@ def _is_name_number(span) -> bool:
 def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: frozenset[int]) -> Fact | None:
     unit = set(quantity.unit)
     number = span[-1]
-    if unit & {"dollar", "euro", "pound"}:
-        kind, unit_name, counted = "money", next(iter(unit & {"dollar", "euro", "pound"})), ""
+    currencies = sorted(u for u in unit if u.endswith(("dollar", "euro", "pound")))
+    if currencies:
+        kind, unit_name, counted = "money", currencies[0], ""
     elif unit == {"percent"}:
         kind, unit_name, counted = "percent", "percent", ""
     elif unit == {"date"}:
@@ -317,9 +318,13 @@ def _clause_entities(clause) -> frozenset[str]:
     tokens = list(clause)
     if clause:
         current = min(clause, key=lambda t: len(list(t.ancestors)))
+        has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children)
         for ancestor in current.ancestors:
-            if ancestor.lemma_.lower() not in SPEECH_VERBS:
+            # "Huang's net worth took a hit, plunging $20.8bn": a clause without a subject of
+            # its own is about its head's subject
+            if ancestor.lemma_.lower() not in SPEECH_VERBS and has_subject:
                 continue
+            has_subject = True
             for child in ancestor.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     tokens.extend(child.subtree)
@@ -356,5 +361,27 @@ def _name(token) -> str:
     """A proper noun as a key: lower case, no possessive; "Nasdaq 100" keeps its number (it is
     not the Nasdaq Composite)."""
     text = re.sub(r"'s$|s'$", "", token.lower_.replace("’", "'")).strip(".")
-    number = next((c.text for c in token.rights if c.like_num and c.dep_ in ("nummod", "appos", "npadvmod")), None)
-    return f"{text} {number}" if number else text
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return f"{text} {after.text}" if after is not None and after.text.isdigit() else text
+
+
+LIGHT_VERBS = {"be", "have", "do", "say", "make", "take", "get", "go", "come", "see", "give", "include", "tell",
+               "report", "add", "use", "become", "seem", "appear", "remain", "keep", "leave", "put", "set"}
+
+
+def same_moment(a: str, b: str, parser=None) -> bool:
+    """Are two sentences about one moment of the story, not only about the same story? They
+    share a content verb (lemma: "served ten years" / "served 13 years", "believe Jabbar acted
+    alone" / "do not believe Jabbar acted alone") and, when both name someone, a name."""
+    verbs_a, names_a = _moment(a, parser)
+    verbs_b, names_b = _moment(b, parser)
+    if not verbs_a & verbs_b:
+        return False
+    return not (names_a and names_b) or bool(names_a & names_b)
+
+
+@lru_cache(maxsize=20_000)
+def _moment(text: str, parser=None) -> tuple[frozenset[str], frozenset[str]]:
+    doc = (parser or load_parser())(text)
+    verbs = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS)
+    return verbs, _clause_entities(list(doc))

@@ -22,7 +22,7 @@ SMALL = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6,
 }
-SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9}
+SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9, "b": 1e9}
 CURRENCY_SYMBOL = {"$": "dollar", "€": "euro", "£": "pound"}
 CURRENCY_WORD = {"dollar": "dollar", "euro": "euro", "pound": "pound", "usd": "dollar", "eur": "euro"}
 # "about 4,000" and a round "$600bn" cover this share of their value either way (the editors'
@@ -67,14 +67,14 @@ OUTCOME_GAP = {
 _word_numbers = "|".join(sorted((re.escape(w) for w in SMALL), key=len, reverse=True))
 _qualifiers = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
 QUANTITY = re.compile(
-    rf"""(?<![\w.,:])
+    rf"""(?<![\w.,:](?!(?<=US|NZ|HK|AU|CA)))
     (?:(?P<qual>{_qualifiers})\s+)?
-    (?P<currency>[$€£])?\s?
+    (?P<currency>(?:US|A|AU|C|CA|HK|NZ|S)?[$€£])?\s?
     (?:
         (?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)
       | (?P<words>(?:(?:{_word_numbers})[\s-]){{0,1}}(?:{_word_numbers}))
     )
-    (?:\s?(?P<scale>thousand|million|billion|trillion|bn|m)\b)?
+    (?:\s?(?P<scale>thousand|million|billion|trillion|bn|m|b)\b)?
     (?P<percent>\s?%|\s+per\s?cent\b)?
     (?![\w:])""",
     re.IGNORECASE | re.VERBOSE,
@@ -203,7 +203,11 @@ def _unit(match: re.Match, text: str) -> tuple[frozenset[str], int]:
     if match.group("percent"):
         return frozenset({"percent"}), match.end()
     if match.group("currency"):
-        return frozenset({CURRENCY_SYMBOL[match.group("currency")]}), match.end()
+        currency = match.group("currency")
+        country = currency[:-1].upper()
+        # US$ is the dollar; NZ$, HK$... are other currencies, never compared with it
+        name = CURRENCY_SYMBOL[currency[-1]] if country in ("", "US") else f"{country.lower()} dollar"
+        return frozenset({name}), match.end()
     words, end = [], match.end()
     for word in FOLLOWING_WORD.finditer(text, match.end(), min(len(text), match.end() + 40)):
         token = word.group().lower().rstrip("s")
@@ -246,11 +250,12 @@ def _rounding(match: re.Match, value: float) -> float:
         return 0.0
     scale = SCALE[match.group("scale").lower()] if match.group("scale") else 1.0
     if "." in digits:
-        return 0.5 * 10.0 ** -len(digits.split(".")[1]) * scale
+        # just under half a unit: "$103.7bn" and "$103.6bn" must not meet at 103.65
+        return 0.499 * 10.0 ** -len(digits.split(".")[1]) * scale
     if digits.strip("0") and digits.endswith("0") and (int(digits) >= 100 or match.group("scale")):
         return ROUND_FIGURE_SHARE * value
     if match.group("scale") or match.group("percent") or match.group("currency"):
-        return 0.5 * scale
+        return 0.499 * scale
     return 0.0
 
 
