@@ -76,6 +76,12 @@ INSERT INTO sentences BY NAME SELECT * FROM incoming_sentences;
 -- name: insert_sentence_matches
 INSERT INTO sentence_matches BY NAME SELECT * FROM incoming_matches;
 
+-- name: delete_facts
+DELETE FROM facts WHERE story_id = ?;
+
+-- name: insert_facts
+INSERT INTO facts BY NAME SELECT * FROM incoming_facts;
+
 -- name: insert_conflicts
 INSERT INTO conflicts BY NAME SELECT * FROM incoming_conflicts;
 

@@ -129,7 +129,35 @@ CREATE TABLE IF NOT EXISTS conflicts (
     span_a_start INTEGER,
     span_a_end   INTEGER,
     span_b_start INTEGER,
-    span_b_end   INTEGER
+    span_b_end   INTEGER,
+    what         VARCHAR,                 -- figures: the thing counted ("people dead")
+    value_a      VARCHAR,                 -- figures: each side's value as written
+    value_b      VARCHAR,
+    confidence   DOUBLE                   -- 0..1: how sure storydiff is that it is a contradiction
+);
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS what VARCHAR;
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_a VARCHAR;
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_b VARCHAR;
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+
+-- The fact layer: every figure a sentence states (facts.py), and which figures of other
+-- outlets are figures of the same thing (slot, fact_links.py).
+CREATE TABLE IF NOT EXISTS facts (
+    story_id     VARCHAR NOT NULL,
+    sentence_id  VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,        -- count, money, percent, date, weekday, ordinal, age
+    value_text   VARCHAR NOT NULL,        -- as written ("at least 44", "$589 billion")
+    low          DOUBLE NOT NULL,         -- the interval it allows (bounds, ranges, rounding)
+    high         DOUBLE NOT NULL,
+    unit         VARCHAR NOT NULL,        -- currency, 'percent', 'weekday', or the noun counted
+    counted      VARCHAR,                 -- the noun phrase counted ("masked men")
+    role         VARCHAR,                 -- dead, injured, fell, happened, measure, ...
+    entities     VARCHAR[],               -- names in the figure's clause
+    what         VARCHAR,                 -- a label for people: "people dead"
+    start_char   INTEGER NOT NULL,        -- in the sentence
+    end_char     INTEGER NOT NULL,
+    slot         INTEGER NOT NULL,        -- figures of the same thing share a slot
+    status       VARCHAR NOT NULL         -- conflict, update, agrees, single
 );
 
 CREATE OR REPLACE VIEW articles AS
@@ -196,13 +224,44 @@ SELECT
     ab.outlet AS outlet_b,
     sb.text AS sentence_b,
     c.kind,
-    c.score
+    c.score,
+    CASE
+        WHEN c.what IS NOT NULL
+            THEN c.what || ': ' || c.value_a || ' (' || aa.outlet || ') vs ' || c.value_b || ' (' || ab.outlet || ')'
+        WHEN c.kind = 'negation'
+            THEN 'one denies or negates what the other states (' || aa.outlet || ' vs ' || ab.outlet || ')'
+        ELSE 'the NLI model finds them incompatible both ways round (' || aa.outlet || ' vs ' || ab.outlet || ')'
+    END AS explanation,
+    coalesce(c.confidence, c.score) AS confidence
 FROM conflicts c
 JOIN sentences sa ON sa.story_id = c.story_id AND sa.sentence_id = c.sentence_a
 JOIN sentences sb ON sb.story_id = c.story_id AND sb.sentence_id = c.sentence_b
 JOIN story_articles aa ON aa.story_id = c.story_id AND aa.article_no = sa.article_no
 JOIN story_articles ab ON ab.story_id = c.story_id AND ab.article_no = sb.article_no
 WHERE c.kind <> 'number-update';
+
+-- Figures that changed between reports published on different days (a rising toll).
+CREATE OR REPLACE VIEW updates AS
+SELECT
+    c.story_id,
+    c.what,
+    aa.outlet AS outlet_a, aa.published AS published_a, c.value_a, sa.text AS sentence_a,
+    ab.outlet AS outlet_b, ab.published AS published_b, c.value_b, sb.text AS sentence_b
+FROM conflicts c
+JOIN sentences sa ON sa.story_id = c.story_id AND sa.sentence_id = c.sentence_a
+JOIN sentences sb ON sb.story_id = c.story_id AND sb.sentence_id = c.sentence_b
+JOIN story_articles aa ON aa.story_id = c.story_id AND aa.article_no = sa.article_no
+JOIN story_articles ab ON ab.story_id = c.story_id AND ab.article_no = sb.article_no
+WHERE c.kind = 'number-update';
+
+-- Every figure with the thing it counts: one slot per thing, one row per outlet's statement.
+CREATE OR REPLACE VIEW figures AS
+SELECT
+    f.story_id, f.slot, f.what, a.outlet, f.value_text, f.low, f.high, f.unit, f.kind,
+    f.sentence_id, s.text AS sentence, a.published, f.status
+FROM facts f
+JOIN sentences s ON s.story_id = f.story_id AND s.sentence_id = f.sentence_id
+JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no;
 
 -- one-way entailment: both sentences state the claim, one of them with more detail
 CREATE OR REPLACE VIEW richer_sentences AS

@@ -108,7 +108,7 @@ def test_ordinals_dates_and_ages(text, value, unit):
     ("a", "b", "kind"),
     [
         ("She won a third term in office.", "She won a fourth term in office.", "number"),
-        ("The heist took place on October 19.", "The heist took place on October 20.", "number"),
+        ("The heist took place on October 19.", "The heist took place on October 20.", "date"),
         ("She won a third term in office.", "She served three terms in office.", None),
         ("The 34-year-old suspect was arrested.", "The suspect, 34, was arrested.", None),
     ],

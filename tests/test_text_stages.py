@@ -2,7 +2,7 @@
 
 import pytest
 
-from storydiff.classify import NegationRule, NumberRule, RuleDetector, quantities_agree
+from storydiff.classify import NegationRule, NumberRule, RuleDetector
 from storydiff.extract import extract_article
 from storydiff.errors import ExtractError
 from storydiff.quantities import extract_quantities
@@ -74,12 +74,16 @@ def test_segment_caps_sentence_count():
     ("text", "low", "high", "unit"),
     [
         ("At least three boats were struck.", 3, float("inf"), "boat"),
-        ("The heist lasted about seven minutes.", 6.3, 7.7, "minute"),
+        ("The heist lasted about seven minutes.", 6.65, 7.35, "minute"),
         ("Police questioned two dozen staff.", 24, 24, "staff"),
-        ("It is worth 88 million euros.", 88e6, 88e6, "euro"),
-        ("A reward of $50 million was offered.", 50e6, 50e6, "dollar"),
+        # a figure's last digit is a rounding: "88 million" means 87.5 to 88.5 million, a
+        # round "$50 million" anything within 5 %
+        ("It is worth 88 million euros.", 87.501e6, 88.499e6, "euro"),
+        ("A reward of $50 million was offered.", 47.5e6, 52.5e6, "dollar"),
+        ("Shares fell 16.97% on Monday.", 16.96501, 16.97499, "percent"),
+        ("Nineteen people were killed.", 19, 19, "people"),
         ("More than 4,000 crew members were sent.", 4000.000001, float("inf"), "crew"),
-        ("Turnout rose to 12% this year.", 12, 12, "percent"),
+        ("Turnout rose to 12% this year.", 11.501, 12.499, "percent"),
     ],
 )
 def test_quantities_become_intervals(text, low, high, unit):
@@ -130,13 +134,6 @@ def test_negation_span_points_at_the_cue():
     (verdict,) = NegationRule().check_pairs([(a, b)])
     assert verdict.span_a is None
     assert b[verdict.span_b[0]:verdict.span_b[1]] == "not"
-
-
-def test_equal_quantities_agree():
-    assert quantities_agree("The robbery took just seven minutes.", "The heist lasted 7 minutes.")
-    assert not quantities_agree("The robbery took seven minutes.", "Seven officers came.")
-    assert not quantities_agree("Twelve people were killed.", "Twelve people were injured.")
-    assert quantities_agree("Twelve people were killed.", "The crash killed 12 people.")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 
 from .classify import Conflict, ConflictDetector, PairJudge
-from .fact_links import FactLink, link_facts
+from .fact_links import FactLink, link_facts, value_text
 from .facts import Fact, same_moment
 from .settings import AlignSettings, FactSettings
 
@@ -339,10 +339,11 @@ def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink], article_of, 
         key = (link.a.row, link.b.row)
         if key in by_pair and by_pair[key][1].kind not in ("number", "number-update"):
             continue
-        if key in by_pair and by_pair[key][1].explanation:
+        if key in by_pair and by_pair[key][1].what:
             continue
-        conflict = Conflict(link.relation, link.similarity, (link.a.start, link.a.end), (link.b.start, link.b.end),
-                            link.b.high < link.a.low, link.explanation(), link.confidence)
+        conflict = Conflict(link.relation, link.confidence, (link.a.start, link.a.end), (link.b.start, link.b.end),
+                            link.b.high < link.a.low, link.a.slot_label, link.confidence,
+                            value_text(link.a), value_text(link.b))
         by_pair[key] = (Match(link.a.row, link.b.row, link.similarity), conflict)
     return sorted(by_pair.values(), key=lambda item: (item[0].a, item[0].b))
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .embed import text_hash
-from .quantities import Quantity, extract_quantities
 
 if TYPE_CHECKING:
     from .nli import NliModel
@@ -30,8 +29,10 @@ class Conflict:
     span_a: tuple[int, int] | None  # the differing text in each sentence, for highlighting
     span_b: tuple[int, int] | None
     b_is_higher: bool | None = None  # for 'number': the second sentence states the larger quantity
-    explanation: str | None = None  # one line: what differs ("people dead: 19 vs 15")
+    what: str | None = None  # for figures: the thing counted ("people dead")
     confidence: float | None = None  # 0..1, how sure storydiff is that this is a real contradiction
+    value_a: str | None = None  # for figures: each side's value as written ("19", "at least 15")
+    value_b: str | None = None
 
 
 class ConflictDetector(Protocol):
@@ -39,33 +40,22 @@ class ConflictDetector(Protocol):
 
 
 class NumberRule:
-    """Quantities of the same thing whose intervals do not overlap ("four" vs "two" thieves); a
-    count of people killed and one of people injured are not the same thing."""
+    """Two sentences out of context: figures of the same thing (the fact layer's slot test,
+    facts.py and fact_links.py) whose intervals are incompatible ("four" vs "two" thieves). A
+    count of people killed and one of people injured are not the same thing. In a story, the
+    fact layer compares figures across all its sentences with their contexts and dates instead."""
 
     def check_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Conflict | None]:
-        return [self._check(a, b) for a, b in pairs]
+        from .facts import extract_facts
 
-    def _check(self, a: str, b: str) -> Conflict | None:
-        quantities_a, quantities_b = extract_quantities(a), extract_quantities(b)
-        for qa in quantities_a:
-            same_thing = [qb for qb in quantities_b if qa.counts_same_thing(qb)]
-            if not same_thing or any(qa.overlaps(qb) for qb in same_thing):
-                continue
-            # Every quantity of this unit in `a` must disagree too: "four thieves, two of
-            # whom ..." vs "two thieves" is not a conflict.
-            others_a = [q for q in quantities_a if q.counts_same_thing(qa)]
-            if any(q.overlaps(qb) for q in others_a for qb in same_thing):
-                continue
-            qb = same_thing[0]
-            return Conflict("number", _gap(qa, qb), (qa.start, qa.end), (qb.start, qb.end), qb.low > qa.high)
-        return None
+        facts = extract_facts([text for pair in pairs for text in pair])
+        return [self._check(facts[2 * i], facts[2 * i + 1]) for i in range(len(pairs))]
 
+    @staticmethod
+    def _check(facts_a, facts_b) -> Conflict | None:
+        from .fact_links import figure_conflict
 
-def _gap(qa: Quantity, qb: Quantity) -> float:
-    """Relative distance between the two intervals, 0..1."""
-    low, high = (qa, qb) if qa.high < qb.low else (qb, qa)
-    top = high.low if high.low > 0 else 1.0
-    return round(min(1.0, (high.low - low.high) / top), 3)
+        return figure_conflict(facts_a, facts_b)
 
 
 NEGATION_CUES = re.compile(
@@ -79,12 +69,6 @@ FUNCTION_WORDS = {
     "was", "were", "is", "are", "be", "been", "had", "has", "have", "did", "do", "does", "by",
     "with", "as", "said", "says", "say", "told", "according",
 }
-
-
-def quantities_agree(a: str, b: str) -> bool:
-    """Both sentences give the same quantity of the same thing ("seven minutes" / "7 minutes")."""
-    quantities_b = extract_quantities(b)
-    return any(qa.counts_same_thing(qb) and qa.overlaps(qb) for qa in extract_quantities(a) for qb in quantities_b)
 
 
 class NegationRule:
@@ -108,7 +92,7 @@ class NegationRule:
             return None
         span_a = (cues_a[0].start(), cues_a[0].end()) if cues_a else None
         span_b = (cues_b[0].start(), cues_b[0].end()) if cues_b else None
-        return Conflict("negation", round(overlap, 3), span_a, span_b)
+        return Conflict("negation", round(overlap, 3), span_a, span_b, confidence=round(overlap, 3))
 
 
 @lru_cache(maxsize=100_000)
@@ -245,7 +229,8 @@ class PairJudge:
             if rule is not None:
                 judgements.append(Judgement("contradiction", scores, rule.kind, reverse, rule))
             elif model_sure:
-                judgements.append(Judgement("contradiction", scores, "nli", reverse, Conflict("nli", round(both_ways, 3), None, None)))
+                judgements.append(Judgement("contradiction", scores, "nli", reverse,
+                                            Conflict("nli", round(both_ways, 3), None, None, confidence=round(both_ways, 3))))
             else:
                 label = "entailment" if scores["entailment"] >= scores["neutral"] else "neutral"
                 judgements.append(Judgement(label, scores, "nli", reverse))

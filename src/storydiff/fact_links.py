@@ -21,7 +21,7 @@ Two figures of one slot then:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -30,6 +30,9 @@ from .facts import MAY_FALL, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
 
 CONTRADICTING = ("number", "number-revised", "date")
+SMALL_COUNT = 10
+# Contexts this alike say the figures are of one thing whatever their values.
+SAME_CONTEXT = 0.9
 # Counts that grow (or, for some, shrink) as a story unfolds: a different toll on another day is
 # an update unless the later one is a corrected, confirmed or final figure.
 TOLLS = {"dead", "injured", "missing", "hospitalised", "evacuated", "arrested", "displaced", "rescued", "released"}
@@ -47,9 +50,58 @@ class FactLink:
     def contradicts(self) -> bool:
         return self.relation in CONTRADICTING
 
-    def explanation(self) -> str:
-        """"people dead: 19 vs 15", the outlets are added where they are known (the views)."""
-        return f"{self.a.slot_label}: {value_text(self.a)} vs {value_text(self.b)}"
+
+def figure_conflict(facts_a: Sequence[Fact], facts_b: Sequence[Fact], settings: FactSettings | None = None):
+    """The contradiction between two sentences' figures read out of context (no dates, no
+    neighbours): a Conflict, or None. Figures of one slot that agree anywhere win."""
+    from .classify import Conflict
+
+    settings = settings or FactSettings()
+    rows_a = [replace(f, row=0) for f in facts_a]
+    rows_b = [replace(f, row=1) for f in facts_b]
+    found, agreeing = None, set()
+    for fa in rows_a:
+        for fb in rows_b:
+            if (fa.kind, fa.unit) != (fb.kind, fb.unit) or not _same_slot(fa, fb, 1.0, settings):
+                continue
+            relation = _relation(fa, fb, [rows_a, rows_b], None, None, tolls_rise=False)
+            if relation == "agrees":
+                agreeing.add((fa.kind, fa.unit))
+            elif relation in CONTRADICTING and found is None:
+                found = (fa, fb, relation)
+    if found is None or (found[0].kind, found[0].unit) in agreeing:
+        return None
+    fa, fb, relation = found
+    return Conflict(relation, 1.0, (fa.start, fa.end), (fb.start, fb.end), fb.low > fa.high, fa.slot_label, None,
+                    value_text(fa), value_text(fb))
+
+
+def figure_slots(facts: Sequence[Sequence[Fact]], links: Sequence[FactLink]) -> dict[tuple[int, int], tuple[int, str]]:
+    """(slot, status) per fact, keyed by (row, start): figures linked to each other, directly or
+    through others, are one slot, a thing counted; status is 'conflict' (a contradiction),
+    'update' (changed between reports), 'agrees' or 'single' (no other outlet gives it)."""
+    keys = [(f.row, f.start) for row_facts in facts for f in row_facts]
+    parent = {key: key for key in keys}
+
+    def find(key):
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    status: dict[tuple[int, int], str] = {}
+    rank = {"conflict": 3, "update": 2, "agrees": 1}
+    for link in links:
+        ka, kb = (link.a.row, link.a.start), (link.b.row, link.b.start)
+        ra, rb = find(ka), find(kb)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+        state = "conflict" if link.contradicts else "update" if link.relation == "number-update" else "agrees"
+        for key in (ka, kb):
+            if rank[state] > rank.get(status.get(key, ""), 0):
+                status[key] = state
+    numbering: dict[tuple[int, int], int] = {}
+    return {key: (numbering.setdefault(find(key), len(numbering)), status.get(key, "single")) for key in keys}
 
 
 def value_text(fact: Fact) -> str:
@@ -125,14 +177,14 @@ def link_facts(
 
 
 def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> bool:
-    if a.kind not in ("weekday", "date") and not _comparable(a, b, settings.max_ratio):
+    if a.kind not in ("weekday", "date") and similarity < SAME_CONTEXT and not _comparable(a, b, settings.max_ratio):
         return False
     if a.entities and b.entities and a.entities.isdisjoint(b.entities):
         return False
     if a.kind == "age":
         return bool(a.entities & b.entities) and similarity >= settings.min_similarity_weak
-    if a.role and b.role and a.role != b.role:
-        return False
+    if (a.role and b.role and a.role != b.role) or (a.role == "measure") != (b.role == "measure"):
+        return False  # "31-storey towers" measures the towers; "four towers" counts them
     if a.unit in TIME_UNITS and not (a.verb and a.verb == b.verb):
         return False
     strong = bool(a.role and b.role)
@@ -153,17 +205,22 @@ def _comparable(a: Fact, b: Fact, max_ratio: float) -> bool:
         return f.low if f.high == float("inf") else f.high if f.low <= 0 else (f.low + f.high) / 2
 
     x, y = sorted((point(a), point(b)))
+    if a.kind == "count" and y < SMALL_COUNT:
+        return True  # "two thieves" / "four masked men": small counts are stated, not estimated
     return x > 0 and y / x < max_ratio
 
 
-def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | None, date_b: date | None) -> str:
+def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | None, date_b: date | None,
+              tolls_rise: bool = True) -> str:
     if a.low <= b.high and b.low <= a.high:
         return "agrees"
     if a.kind in ("weekday", "date"):
         return "date"
+    if a.unit == "ordinal floor" and abs(a.low - b.low) == 1:
+        return "agrees"  # the British first floor is the American second
     if _sum_of_parts(a, facts[b.row]) or _sum_of_parts(b, facts[a.row]):
         return "agrees"
-    if a.role in TOLLS:
+    if a.role in TOLLS and tolls_rise:
         if not (date_a and date_b and date_a != date_b):
             # two tolls of one day: the count rose between the two reports more often than
             # one of them is wrong (the development stories' editors say so)

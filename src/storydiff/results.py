@@ -9,6 +9,7 @@ import polars as pl
 from .align import Alignment
 from .embed import text_hash
 from .extract import ExtractedArticle
+from .fact_links import figure_slots, value_text
 from .fetch import Page
 from .segment import Sentence
 from .story import ArticleRef, Story
@@ -116,9 +117,44 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
             "span_a_end": [c.span_a[1] if c.span_a else None for _, c in alignment.conflicts],
             "span_b_start": [c.span_b[0] if c.span_b else None for _, c in alignment.conflicts],
             "span_b_end": [c.span_b[1] if c.span_b else None for _, c in alignment.conflicts],
+            "what": [c.what for _, c in alignment.conflicts],
+            "value_a": [c.value_a for _, c in alignment.conflicts],
+            "value_b": [c.value_b for _, c in alignment.conflicts],
+            "confidence": [c.confidence if c.confidence is not None else c.score for _, c in alignment.conflicts],
         },
         schema_overrides={"sentence_a": pl.String, "sentence_b": pl.String, "kind": pl.String,
                           "score": pl.Float64, "span_a_start": pl.Int32, "span_a_end": pl.Int32,
-                          "span_b_start": pl.Int32, "span_b_end": pl.Int32},
+                          "span_b_start": pl.Int32, "span_b_end": pl.Int32, "what": pl.String,
+                          "value_a": pl.String, "value_b": pl.String, "confidence": pl.Float64},
     )
-    return {"articles": articles, "sentences": sentences, "matches": matches, "conflicts": conflicts}
+    return {"articles": articles, "sentences": sentences, "matches": matches, "conflicts": conflicts,
+            "facts": fact_frame(story_id, ids, alignment)}
+
+
+def fact_frame(story_id: str, ids: list[str], alignment: Alignment) -> pl.DataFrame:
+    """One row per figure a sentence states, with its slot (the thing counted) and status."""
+    slots = figure_slots(alignment.facts, alignment.fact_links)
+    facts = [f for row_facts in alignment.facts for f in row_facts]
+    return pl.DataFrame(
+        {
+            "story_id": [story_id] * len(facts),
+            "sentence_id": [ids[f.row] for f in facts],
+            "kind": [f.kind for f in facts],
+            "value_text": [value_text(f) for f in facts],
+            "low": [f.low for f in facts],
+            "high": [f.high for f in facts],
+            "unit": [f.unit for f in facts],
+            "counted": [f.counted or None for f in facts],
+            "role": [f.role or None for f in facts],
+            "entities": [sorted(f.entities) for f in facts],
+            "what": [f.slot_label for f in facts],
+            "start_char": [f.start for f in facts],
+            "end_char": [f.end for f in facts],
+            "slot": [slots[(f.row, f.start)][0] for f in facts],
+            "status": [slots[(f.row, f.start)][1] for f in facts],
+        },
+        schema_overrides={"sentence_id": pl.String, "kind": pl.String, "value_text": pl.String, "low": pl.Float64,
+                          "high": pl.Float64, "unit": pl.String, "counted": pl.String, "role": pl.String,
+                          "entities": pl.List(pl.String), "what": pl.String, "start_char": pl.Int32,
+                          "end_char": pl.Int32, "slot": pl.Int32, "status": pl.String},
+    )

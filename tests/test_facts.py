@@ -1,0 +1,146 @@
+"""The fact layer: figures per sentence (facts.py) and figures aligned across outlets (fact_links.py).
+
+Sentences are written for these tests; the failures they exercise are the ones issue 14 lists
+from real coverage (totals vs parts, subsets, different facts sharing a unit, rising tolls).
+"""
+
+import numpy as np
+import pytest
+
+from storydiff.classify import NumberRule
+from storydiff.fact_links import figure_conflict, figure_slots, link_facts
+from storydiff.facts import extract_facts, same_moment
+from storydiff.settings import FactSettings
+
+
+def facts_of(text):
+    (facts,) = extract_facts([text])
+    return facts
+
+
+def one_fact(text, kind=None):
+    facts = [f for f in facts_of(text) if kind is None or f.kind == kind]
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "unit", "role", "counted"),
+    [
+        ("Police say four masked men were involved.", "count", "perpetrator", "", "masked men"),
+        ("Nineteen people were killed and many more were hurt.", "count", "people", "dead", "people"),
+        ("The attack left 44 fatalities in the city.", "count", "people", "dead", "fatalities"),
+        ("At least 268 people are still unaccounted for.", "count", "people", "missing", "people"),
+        ("Smoke poured from the 31-storey towers.", "count", "storey", "measure", "storey"),
+        ("Broadcom, too, fell 17% on Monday.", "percent", "percent", "fell", ""),
+        ("Nvidia lost $589 billion in market value.", "money", "dollar", "fell", ""),
+    ],
+)
+def test_a_figure_knows_what_it_counts_and_what_happened(text, kind, unit, role, counted):
+    fact = one_fact(text, kind)
+    assert (fact.unit, fact.role, fact.counted) == (unit, role, counted)
+    assert text[fact.start:fact.end] == fact.value_text
+
+
+def test_names_the_figure_is_about_come_from_its_own_clause_and_its_source():
+    broadcom = one_fact("Broadcom saw its stock plunge over 19%, while Nvidia's shares rose 2%.".split(",")[0] + ".")
+    assert broadcom.entities == {"broadcom"}
+    cambodia = facts_of("Cambodia's defence ministry said 13 people were killed in the fighting.")[0]
+    assert cambodia.entities == {"cambodia"}  # who says it is part of the figure
+    nasdaq = one_fact("The Nasdaq 100 dropped 3.6 percent.")
+    assert nasdaq.entities == {"nasdaq 100"}  # not the Nasdaq Composite
+
+
+def test_days_ages_and_years_are_facts_too():
+    day = one_fact("The fire broke out on Wednesday afternoon.", "weekday")
+    assert (day.value_text, day.role) == ("Wednesday", "happened")
+    age = one_fact("Tiger Bech, 28, a former football player, died.", "age")
+    assert (age.low, age.entities) == (28, {"bech"})
+    assert one_fact("A fire in 1962 also killed 44 people.").years == {1962}
+    assert facts_of("The museum reopened after the storm.") == []
+
+
+def test_masked_context_hides_the_value():
+    fact = one_fact("Officials said 36 people were killed in the blaze.")
+    assert "36" not in fact.context and "killed" in fact.context
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        # totals vs parts: 230 + 12 = 242
+        ("242 people were on board, including 12 crew.", "The plane carried 230 passengers and 12 crew.", None),
+        # a subset is not the total, and being on board is not dying
+        ("52 of the dead were British.", "53 British nationals were on board.", None),
+        # two different spans of time
+        ("They spent under four minutes inside.", "The whole raid lasted seven minutes.", None),
+        # two currencies are never compared
+        ("The thieves took a $60 million diamond.", "The loot is worth 88 million euros.", None),
+        # British and American floor names
+        ("They broke in through a first-floor window.", "They broke in through a second-floor window.", None),
+        # bounds and rounding
+        ("The selloff wiped out over $589 billion.", "The selloff wiped out $593 billion.", None),
+        ("Nvidia lost $600bn of market value.", "Nvidia lost $589 billion of market value.", None),
+        ("Huang's fortune fell by $21 billion.", "Huang's fortune fell by $20.1 billion.", "number"),
+        ("Two thieves pulled off the heist in broad daylight.", "Police say four masked men were involved.", "number"),
+        ("The heist took place on October 19.", "The heist took place on October 20.", "date"),
+    ],
+)
+def test_figures_out_of_context(a, b, kind):
+    conflict = figure_conflict(*extract_facts([a, b]))
+    assert (conflict.kind if conflict else None) == kind
+
+
+def test_number_rule_explains_what_differs():
+    (conflict,) = NumberRule().check_pairs([("Four thieves took part.", "Two thieves took part.")])
+    assert (conflict.what, conflict.value_a, conflict.value_b) == ("thieves", "Four", "Two")
+
+
+def story_links(texts, articles, published, settings=FactSettings()):
+    facts = extract_facts(texts)
+    # every context the same vector: these tests are about values, roles, names and dates
+    vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2
+    return facts, link_facts(facts, vectors, articles, list(range(max(articles) + 1)), published, settings)
+
+
+def test_rising_toll_is_an_update_and_a_later_confirmed_lower_figure_a_revision():
+    texts = ["At least 265 people were killed in the crash.", "The crash killed 300 people.",
+             "The confirmed toll stands at 260 dead after identification."]
+    facts, links = story_links(texts, [0, 1, 2], ["2025-01-01", "2025-01-02", "2025-01-03"])
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "count"}
+    assert relation[(0, 1)] == "agrees"  # at least 265 fits 300
+    assert relation[(1, 2)] == "number-revised"
+    assert relation[(0, 2)] == "number-revised"
+
+
+def test_tolls_of_one_day_are_updates_and_other_figures_contradict():
+    texts = ["36 people were killed in the fire.", "The fire killed 44 people.",
+             "Nvidia lost $589 billion on Monday.", "Nvidia lost $593 billion on Monday."]
+    _, links = story_links(texts, [0, 1, 0, 1], ["2025-11-27", "2025-11-27"])
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind != "weekday"}
+    assert relation[(0, 1)] == "number-update"
+    assert relation[(2, 3)] == "number"
+
+
+def test_figures_of_different_companies_or_times_are_not_linked():
+    texts = ["Shares of Broadcom fell 17% on Monday.", "Shares of Oracle fell 14% on Monday.",
+             "A fire in 1962 killed 44 people.", "The fire killed 36 people."]
+    _, links = story_links(texts, [0, 1, 0, 1], ["2025-11-27", "2025-11-27"])
+    assert not [link for link in links if {link.a.row, link.b.row} in ({0, 1}, {2, 3})]
+
+
+def test_slots_group_figures_of_one_thing_with_their_status():
+    texts = ["Nvidia lost $589 billion on Monday.", "Nvidia lost $593 billion on Monday.",
+             "Nvidia lost about $590 billion on Monday.", "The museum has 12 rooms."]
+    facts, links = story_links(texts, [0, 1, 2, 3], [None] * 4)
+    slots = figure_slots(facts, links)
+    money = [slots[(f.row, f.start)] for row in facts[:3] for f in row if f.kind == "money"]
+    assert len({slot for slot, _ in money}) == 1
+    assert [status for _, status in money] == ["conflict", "conflict", "agrees"]
+    assert slots[(3, facts[3][0].start)][1] == "single"
+
+
+def test_the_model_is_asked_only_about_one_moment():
+    assert same_moment("Jabbar served in the military for ten years.", "Jabbar served 13 years in the army.")
+    assert not same_moment("DeepSeek's success has undermined U.S. firms.", "DeepSeek's potential is highlighted.")
+    assert not same_moment("Shares of Broadcom plunged on Monday.", "Shares of Oracle plunged on Monday.")
