@@ -76,6 +76,12 @@ INSERT INTO sentences BY NAME SELECT * FROM incoming_sentences;
 -- name: insert_sentence_matches
 INSERT INTO sentence_matches BY NAME SELECT * FROM incoming_matches;
 
+-- name: delete_claim_members
+DELETE FROM claim_members WHERE story_id = ?;
+
+-- name: insert_claim_members
+INSERT INTO claim_members BY NAME SELECT * FROM incoming_claim_members;
+
 -- name: delete_facts
 DELETE FROM facts WHERE story_id = ?;
 
@@ -137,6 +143,8 @@ SELECT outlet, sentences, shared, "unique", contradicted, possibly_shared
 FROM outlet_coverage WHERE story_id = ? ORDER BY outlet;
 
 -- name: sentence_labels
-SELECT cs.outlet, cs.sentence, c.status
-FROM claim_sentences cs JOIN story_claims c USING (story_id, claim_id)
-WHERE cs.story_id = ?;
+SELECT a.outlet, s.text AS sentence, c.status
+FROM sentences s
+JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no
+JOIN story_claims c ON c.story_id = s.story_id AND c.claim_id = s.claim_id
+WHERE s.story_id = ?;

@@ -140,6 +140,15 @@ ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_a VARCHAR;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_b VARCHAR;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS confidence DOUBLE;
 
+-- A sentence that says several things states other claims than its own too (align._also_in):
+-- "36 people were killed and 279 are missing" is in the claim about the dead and the one about
+-- the missing.
+CREATE TABLE IF NOT EXISTS claim_members (
+    story_id     VARCHAR NOT NULL,
+    sentence_id  VARCHAR NOT NULL,
+    claim_id     INTEGER NOT NULL
+);
+
 -- The fact layer: every figure a sentence states (facts.py), and which figures of other
 -- outlets are figures of the same thing (slot, fact_links.py).
 CREATE TABLE IF NOT EXISTS facts (
@@ -169,6 +178,12 @@ CREATE OR REPLACE VIEW article_versions AS
 SELECT story_id, outlet, url, version, fetched_at, text_hash, added, removed, edited, changes
 FROM article_text_versions;
 
+-- Every sentence of a claim: its own sentences, and those of other claims that state it too.
+CREATE OR REPLACE VIEW claim_membership AS
+SELECT story_id, claim_id, sentence_id, true AS own FROM sentences
+UNION ALL
+SELECT story_id, claim_id, sentence_id, false AS own FROM claim_members;
+
 CREATE OR REPLACE VIEW story_claims AS
 WITH contradicted AS (
     -- both sides: a conflict may link sentences that ended up in different claims; two equi-joins,
@@ -188,8 +203,8 @@ truncated AS (
     GROUP BY story_id
 )
 SELECT
-    s.story_id,
-    s.claim_id,
+    m.story_id,
+    m.claim_id,
     CASE
         WHEN bool_or(k.claim_id IS NOT NULL) THEN 'contradicted'
         -- copies of one text (wire stories) count as one source
@@ -201,16 +216,19 @@ SELECT
     END AS status,
     count(DISTINCT a.outlet) AS n_outlets,
     list_sort(list(DISTINCT a.outlet)) AS outlets,
-    arg_min(s.text, s.article_no * 1000000 + s.position) AS text
-FROM sentences s
+    -- worded as its own first sentence says it
+    arg_min(s.text, (NOT m.own)::INTEGER * 1000000000000 + s.article_no * 1000000 + s.position) AS text
+FROM claim_membership m
+JOIN sentences s ON s.story_id = m.story_id AND s.sentence_id = m.sentence_id
 JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no
-LEFT JOIN contradicted k ON k.story_id = s.story_id AND k.claim_id = s.claim_id
-LEFT JOIN truncated t ON t.story_id = s.story_id
-GROUP BY s.story_id, s.claim_id;
+LEFT JOIN contradicted k ON k.story_id = m.story_id AND k.claim_id = m.claim_id
+LEFT JOIN truncated t ON t.story_id = m.story_id
+GROUP BY m.story_id, m.claim_id;
 
 CREATE OR REPLACE VIEW claim_sentences AS
-SELECT s.story_id, s.claim_id, a.outlet, a.url, s.sentence_id, s.text AS sentence
-FROM sentences s
+SELECT m.story_id, m.claim_id, a.outlet, a.url, s.sentence_id, s.text AS sentence
+FROM claim_membership m
+JOIN sentences s ON s.story_id = m.story_id AND s.sentence_id = m.sentence_id
 JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no;
 
 -- Incompatible statements only: a figure that changed between reports (kind 'number-update')

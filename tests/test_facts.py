@@ -100,7 +100,7 @@ def story_links(texts, articles, published, settings=FactSettings()):
     facts = extract_facts(texts)
     # every context the same vector: these tests are about values, roles, names and dates
     vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2
-    return facts, link_facts(facts, vectors, articles, list(range(max(articles) + 1)), published, settings)
+    return facts, link_facts(facts, vectors, np.zeros((len(texts), 4), dtype=np.float32), articles, list(range(max(articles) + 1)), published, settings)
 
 
 def test_rising_toll_is_an_update_and_a_later_confirmed_lower_figure_a_revision():

@@ -41,6 +41,7 @@ class Alignment:
     unjudged_pairs: int = 0  # of those, left to the rules: the model budget was spent
     facts: Sequence[Sequence[Fact]] = ()  # per sentence row
     fact_links: Sequence[FactLink] = ()
+    also_in: Sequence[tuple[int, int]] = ()  # (row, claim): a sentence that states other claims too
 
 
 def candidate_pairs(
@@ -297,7 +298,7 @@ def align_story(
         checked = dict(zip(distinct, detector.check_pairs(distinct)))
         verdicts, entailing, relation, unjudged = [checked[p] for p in pairs], set(), {}, 0
     dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
-    fact_links = link_facts(facts, fact_vectors, article_of, source_of, published_of or [None] * n_articles,
+    fact_links = link_facts(facts, fact_vectors, vectors, article_of, source_of, published_of or [None] * n_articles,
                             fact_settings or FactSettings()) if facts else []
     conflicts = [
         (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))
@@ -319,7 +320,21 @@ def align_story(
         replace(m, relation=relation.get((m.a, m.b))) for m in candidates
         if claim_of[m.a] == claim_of[m.b] and (m.similarity >= settings.match_threshold or (m.a, m.b) in agreeing)
     ]
-    return Alignment(matches, conflicts, claim_of, source_of, len(distinct), unjudged, facts or (), fact_links)
+    stated_with = [(m.a, m.b) for m in candidates if m.similarity >= settings.match_threshold and (m.a, m.b) not in conflicting]
+    also_in = _also_in(claim_of, article_of, agreeing | set(stated_with))
+    return Alignment(matches, conflicts, claim_of, source_of, len(distinct), unjudged, facts or (), fact_links, also_in)
+
+
+def _also_in(claim_of: Sequence[int], article_of: Sequence[int], pairs) -> list[tuple[int, int]]:
+    """(row, claim) memberships beyond each sentence's own claim. A sentence that says several
+    things ("36 people were killed and 279 are missing") states the claim of every sentence it
+    matches or whose figure it gives, though it is grouped with only one of them."""
+    extra = set()
+    for a, b in pairs:
+        if claim_of[a] != claim_of[b] and article_of[a] != article_of[b]:
+            extra.add((a, claim_of[b]))
+            extra.add((b, claim_of[a]))
+    return sorted(extra)
 
 
 def _nli_meaningful(match: Match, texts: Sequence[str], settings: AlignSettings) -> bool:

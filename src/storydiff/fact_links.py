@@ -26,7 +26,7 @@ from datetime import date
 
 import numpy as np
 
-from .facts import MAY_FALL, TIME_UNITS, WEEKDAYS, Fact
+from .facts import LIGHT_VERBS, MAY_FALL, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
 
 CONTRADICTING = ("number", "number-revised", "date")
@@ -113,6 +113,7 @@ def value_text(fact: Fact) -> str:
 def link_facts(
     facts: Sequence[Sequence[Fact]],
     context_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
     article_of: Sequence[int],
     source_of: Sequence[int],
     published_of: Sequence[str | None],
@@ -121,7 +122,9 @@ def link_facts(
     """Every pair of same-slot figures in articles of different sources, with its relation.
 
     `context_vectors` are the embeddings of the facts' masked contexts, in the order of the
-    facts row by row: their cosine says whether two figures are figures of the same thing.
+    facts row by row; `sentence_vectors` those of the sentences. The higher of the two cosines
+    says whether two figures are figures of the same thing: a short context loses what its
+    sentence says ("The raid lasted just N minutes" / "The heist lasted about N minutes", 0.42).
     For each figure, only its most similar same-slot figure in each other article is linked:
     an outlier sentence is set against one sentence per other outlet, as an editor lists it."""
     flat = [f for row_facts in facts for f in row_facts]
@@ -141,7 +144,10 @@ def link_facts(
         if len(group) < 2:
             continue
         rows = np.array([index_of[id(f)] for f in group])
+        sentences = np.array([f.row for f in group])
         sims = context_vectors[rows] @ context_vectors[rows].T
+        if group[0].kind not in ("weekday", "date"):  # a day's context is all it has to go on
+            sims = np.maximum(sims, sentence_vectors[sentences] @ sentence_vectors[sentences].T)
         for i, fa in enumerate(group):
             for j in range(i + 1, len(group)):
                 fb = group[j]
@@ -187,7 +193,8 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
         return False  # "31-storey towers" measures the towers; "four towers" counts them
     if a.unit in TIME_UNITS and not (a.verb and a.verb == b.verb):
         return False
-    strong = bool(a.role and b.role)
+    # the same role, or the same verb saying what happened ("lasted", "served")
+    strong = bool(a.role and b.role) or (bool(a.verb) and a.verb == b.verb and a.verb not in LIGHT_VERBS)
     needed = settings.min_similarity if strong else settings.min_similarity_weak
     if a.kind in ("weekday", "date"):
         # a story spans days: only the day of the same happening can contradict

@@ -175,7 +175,7 @@ def _facts_of_doc(doc) -> list[Fact]:
             value = float(WEEKDAYS.index(lower))
             head = _governor(token)
             clause = _clause(head, token)
-            facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _clause_entities(clause),
+            facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day")))
         elif (token.dep_ == "appos" and token.like_num and token.head.pos_ == "PROPN" and token.text.isdigit()
@@ -225,7 +225,7 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
     if kind == "count" and unit_name in ROLES and ROLES[unit_name] in ("dead", "injured"):
         role, unit_name = ROLES[unit_name], "people"  # "44 fatalities", "29 deaths"
     clause = _clause(head, number)
-    return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _clause_entities(clause),
+    return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _owners(head, number),
                 _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
                 _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"))
 
@@ -318,27 +318,45 @@ def _clause(head, figure) -> list:
     return sorted(set(tokens), key=lambda t: t.i)
 
 
+def _owners(head, figure) -> frozenset[str]:
+    """The names a figure is about: its noun's owner ("Broadcom's shares", "shares of
+    Broadcom"), its verb's subject, the subject up the chain while none names anyone ("Broadcom
+    saw its stock plunge 19%"), and whoever is cited for it ("Cambodia's defence ministry said
+    13 people were killed"), lower case. Places and objects elsewhere in the clause ("a raid on
+    the Louvre") and descriptions in apposition ("Jensen Huang, a co-founder of Nvidia") are not."""
+    tokens = []
+    for node in {figure, figure.head}:
+        for child in node.children:
+            if child.dep_ in ("poss", "compound", "nmod") or (child.dep_ == "prep" and child.lower_ == "of"):
+                tokens.extend(_phrase(child))
+    if head.dep_ == "relcl":  # "Larry Ellison, who recorded a $27.6bn loss"
+        tokens.append(head.head)
+    named = False
+    for node in [head, *head.ancestors]:
+        subjects = [t for child in node.children if child.dep_ in ("nsubj", "nsubjpass") for t in _phrase(child)]
+        if node is head or not named or node.lemma_.lower() in SPEECH_VERBS:
+            tokens.extend(subjects)
+            named = named or any(_is_name(t) for t in subjects)
+    return frozenset(n for n in (_name(t) for t in tokens if _is_name(t)) if n and n not in GENERIC_NAMES)
+
+
+def _phrase(token) -> list:
+    """A noun phrase without its descriptions: appositions and prepositions other than "of"."""
+    skip = {t.i for child in token.subtree if child is not token and (
+        child.dep_ in ("appos", "relcl", "acl") or (child.dep_ == "prep" and child.lower_ != "of"))
+        for t in child.subtree}
+    return [t for t in token.subtree if t.i not in skip]
+
+
+def _is_name(token) -> bool:
+    return ((token.pos_ == "PROPN" or (token.pos_ == "NOUN" and not token.is_sent_start))
+            and token.text[:1].isupper() and token.lower_.rstrip("s").rstrip("'’") not in WEEKDAYS
+            and token.lower_ not in MONTHS and not any(c.isdigit() for c in token.text))
+
+
 def _clause_entities(clause) -> frozenset[str]:
-    """Proper nouns of a clause ("Broadcom", "Huang") and of the subjects of the clauses above
-    it ("Cambodia's defence ministry said 13 people were killed"), lower case."""
-    tokens = list(clause)
-    if clause:
-        current = min(clause, key=lambda t: len(list(t.ancestors)))
-        has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in current.children)
-        for ancestor in current.ancestors:
-            # "Huang's net worth took a hit, plunging $20.8bn": a clause without a subject of
-            # its own is about its head's subject
-            if ancestor.lemma_.lower() not in SPEECH_VERBS and has_subject:
-                continue
-            has_subject = True
-            for child in ancestor.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    tokens.extend(child.subtree)
-    names = {_name(t) for t in tokens
-             if (t.pos_ == "PROPN" or (t.pos_ == "NOUN" and not t.is_sent_start)) and t.text[:1].isupper() and t.lower_.rstrip("s").rstrip("'’") not in WEEKDAYS
-             and t.lower_ not in MONTHS
-             and not any(c.isdigit() for c in t.text)}
-    return frozenset(n for n in names if n and n not in GENERIC_NAMES)
+    """Every name in a clause (what `same_moment` compares)."""
+    return frozenset(n for n in (_name(t) for t in clause if _is_name(t)) if n and n not in GENERIC_NAMES)
 
 
 def _masked_context(clause, start: int, end: int, mask: str) -> str:

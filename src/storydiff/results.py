@@ -127,8 +127,16 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
                           "span_b_start": pl.Int32, "span_b_end": pl.Int32, "what": pl.String,
                           "value_a": pl.String, "value_b": pl.String, "confidence": pl.Float64},
     )
+    members = pl.DataFrame(
+        {
+            "story_id": [story_id] * len(alignment.also_in),
+            "sentence_id": [ids[row] for row, _ in alignment.also_in],
+            "claim_id": [claim for _, claim in alignment.also_in],
+        },
+        schema_overrides={"sentence_id": pl.String, "claim_id": pl.Int32},
+    )
     return {"articles": articles, "sentences": sentences, "matches": matches, "conflicts": conflicts,
-            "facts": fact_frame(story_id, ids, alignment)}
+            "facts": fact_frame(story_id, ids, alignment), "claim_members": members}
 
 
 def fact_frame(story_id: str, ids: list[str], alignment: Alignment) -> pl.DataFrame:

@@ -74,14 +74,15 @@ class FactSettings:
     """When two figures of different outlets are figures of the same thing (fact_links.py).
     Chosen on the development stories (../shared/data/stories) for precision first."""
 
-    # cosine of the two sentences when both figures have a role and the roles are equal
-    min_similarity: float = 0.4
+    # the higher of the cosines of the figures' masked contexts and of their sentences, when both
+    # figures have the same role or the same verb
+    min_similarity: float = 0.45
     # when one of them has no role word (or for ages: the same person named)
-    min_similarity_weak: float = 0.55
+    min_similarity_weak: float = 0.6
     # days of the week and dates: the same role, and sentences about the same moment
     min_similarity_day: float = 0.45
     # money and percentages with no name shared by both clauses
-    min_similarity_unnamed: float = 0.75
+    min_similarity_unnamed: float = 0.8
     # two reports of one figure are never further apart than this (ratio of the larger)
     max_ratio: float = 2.0
 

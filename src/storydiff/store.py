@@ -25,7 +25,7 @@ LOCK_HOLDER = re.compile(r"PID (\d+)")
 LOCK_POLL_S = 0.2
 NAME_HEADER = re.compile(r"^--\s*name:\s*(\S+)\s*$", re.MULTILINE)
 STORY_TABLE_DELETES = (
-    "delete_facts", "delete_conflicts", "delete_sentence_matches", "delete_sentences",
+    "delete_claim_members", "delete_facts", "delete_conflicts", "delete_sentence_matches", "delete_sentences",
     "delete_story_articles", "delete_story",
 )
 
