@@ -129,7 +129,7 @@ WHERE s.story_id = ?
 ORDER BY s.article_no, s.position;
 
 -- name: conflicts_of_story
-SELECT sa.claim_id, c.kind, c.score,
+SELECT sa.claim_id, c.kind, c.score, c.what, c.value_a, c.value_b, coalesce(c.confidence, c.score) AS confidence,
        sa.article_no AS article_a, sa.text AS sentence_a, c.span_a_start, c.span_a_end,
        sb.article_no AS article_b, sb.text AS sentence_b, c.span_b_start, c.span_b_end
 FROM conflicts c
@@ -137,6 +137,14 @@ JOIN sentences sa ON sa.story_id = c.story_id AND sa.sentence_id = c.sentence_a
 JOIN sentences sb ON sb.story_id = c.story_id AND sb.sentence_id = c.sentence_b
 WHERE c.story_id = ?
 ORDER BY sa.claim_id, sa.article_no, sb.article_no;
+
+-- name: figures_of_story
+-- Things counted by at least two outlets, each outlet's figure: the report's Figures table.
+SELECT f.slot, f.what, f.outlet, f.value_text, f.sentence, f.published, f.status
+FROM figures f
+WHERE f.story_id = ? AND f.slot IN (
+    SELECT slot FROM figures WHERE story_id = ? GROUP BY slot HAVING count(DISTINCT outlet) >= 2)
+ORDER BY f.slot, f.outlet, f.value_text;
 
 -- name: coverage_of_story
 SELECT outlet, sentences, shared, "unique", contradicted, possibly_shared

@@ -50,8 +50,21 @@ def test_views_are_the_public_contract(sample_run):
             "story_id", "claim_id", "outlet", "url", "sentence_id", "sentence"]
         contradictions = con.sql("SELECT * FROM contradictions ORDER BY kind").pl()
         assert contradictions.columns == [
-            "story_id", "claim_id", "outlet_a", "sentence_a", "outlet_b", "sentence_b", "kind", "score"]
+            "story_id", "claim_id", "outlet_a", "sentence_a", "outlet_b", "sentence_b", "kind", "score",
+            "explanation", "confidence"]
         assert {"number", "negation"} <= set(contradictions["kind"])
+        explained = {r["explanation"] for r in contradictions.iter_rows(named=True)}
+        assert "thieves: Four (Example Tribune) vs Two (Metro Bulletin)" in explained
+        assert all(0 < r["confidence"] <= 1 for r in contradictions.iter_rows(named=True))
+        figures = con.sql("SELECT * FROM figures WHERE story_id = 'louvre-heist'").pl()
+        assert figures.columns == ["story_id", "slot", "what", "outlet", "value_text", "low", "high", "unit", "kind",
+                                   "sentence_id", "sentence", "published", "status"]
+        thieves = figures.filter(figures["what"] == "thieves")
+        assert sorted(thieves["value_text"]) == ["Four", "Four", "Two"] and set(thieves["status"]) == {"conflict"}
+        assert thieves["slot"].n_unique() == 1
+        assert con.sql("SELECT * FROM updates").pl().columns == [
+            "story_id", "what", "outlet_a", "published_a", "value_a", "sentence_a",
+            "outlet_b", "published_b", "value_b", "sentence_b"]
         pairs = {(r["outlet_a"], r["outlet_b"]) for r in contradictions.iter_rows(named=True)}
         assert ("Example Tribune", "Metro Bulletin") in pairs
         assert not any("Riverside Daily" in p and "Northwind Wire" in p for p in pairs)
@@ -71,6 +84,7 @@ def test_views_are_the_public_contract(sample_run):
             FROM richer_sentences r
             JOIN claim_sentences a ON a.story_id = r.story_id AND a.outlet = r.richer_outlet AND a.sentence = r.richer_sentence
             JOIN claim_sentences b ON b.story_id = r.story_id AND b.outlet = r.other_outlet AND b.sentence = r.other_sentence
+            WHERE a.claim_id = r.claim_id AND b.claim_id = r.claim_id
         """).pl()
         assert richer.columns[:6] == [
             "story_id", "claim_id", "richer_outlet", "richer_sentence", "other_outlet", "other_sentence"]
@@ -97,9 +111,9 @@ def test_every_named_query_runs(sample_run):
     params = {
         "save_page": None, "record_fetch": None, "save_embeddings": None,  # run by every pipeline run
         "insert_story_articles": None, "insert_sentences": None, "insert_sentence_matches": None,
-        "insert_conflicts": None, "insert_story": None,
+        "insert_conflicts": None, "insert_story": None, "insert_facts": None, "insert_claim_members": None,
         "delete_story": None, "delete_story_articles": None, "delete_sentences": None,
-        "delete_sentence_matches": None, "delete_conflicts": None,
+        "delete_sentence_matches": None, "delete_conflicts": None, "delete_facts": None, "delete_claim_members": None,
         "latest_page": [str(SAMPLE_STORY.parent / "louvre-heist" / "metro.html")],
         "cached_embeddings": ["all-MiniLM-L6-v2", ["no-such-hash"]],
         "insert_text_version": None, "save_nli_scores": None, "save_extraction": None,  # every run
@@ -111,6 +125,7 @@ def test_every_named_query_runs(sample_run):
         "story_header": ["louvre-heist"], "story_articles": ["louvre-heist"],
         "claims_of_story": ["louvre-heist"], "sentences_of_story": ["louvre-heist"],
         "conflicts_of_story": ["louvre-heist"], "coverage_of_story": ["louvre-heist"],
+        "figures_of_story": ["louvre-heist", "louvre-heist"],
         "sentence_labels": ["louvre-heist"],
     }
     assert set(params) == set(load_queries()), "add the new query to this test"
@@ -165,7 +180,8 @@ def test_rerun_replaces_results_and_reuses_embeddings(settings, tmp_path):
         first = store.con.sql("SELECT count(*) FROM sentences").fetchall()[0][0]
         vectors = store.con.sql("SELECT count(*) FROM embeddings").fetchall()[0][0]
         judged = store.con.sql("SELECT count(*) FROM nli_scores").fetchall()[0][0]
-    assert first_run.work["pages_extracted"] == 2 and first_run.work["sentences_embedded"] == vectors == first
+    # the sentences and the masked contexts of their figures (facts.py)
+    assert first_run.work["pages_extracted"] == 2 and first_run.work["sentences_embedded"] == vectors > first
     assert first_run.work["nli_pairs"] == judged > 0
     offline = replace(settings, fetch=replace(settings.fetch, refetch=False))
     second_run = compare_story(str(story), offline)

@@ -4,7 +4,7 @@ The stages are plain modules (story, fetch, extract, segment, embed, align, clas
 report); flows/ runs them as Prefect flows and cli.py is the `storydiff` command.
 """
 
-__version__ = "0.1.0"  # before the imports: settings.py puts it in the user agent
+__version__ = "0.2.0"  # before the imports: settings.py puts it in the user agent
 
 from .classify import Judgement, classify_pairs
 from .errors import (

@@ -100,8 +100,12 @@ class Fact:
     @property
     def slot_label(self) -> str:
         """What the figure is of, for people: 'people dead', 'dollar fell (nvidia)'."""
-        what = self.counted or self.unit
         who = f" ({', '.join(sorted(self.entities)[:2])})" if self.entities and self.kind != "count" else ""
+        if self.kind in ("weekday", "date"):
+            return f"day ({self.role or self.verb}){who}".strip()
+        if self.kind == "age":
+            return f"age{who}"
+        what = self.counted or self.unit
         role = f" {self.role}" if self.role and self.role not in what else ""
         return f"{what}{role}{who}".strip()
 

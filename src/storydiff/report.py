@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +31,7 @@ class ReportData:
     conflicts: list[dict]
     coverage: list[dict]
     versions: list[dict]  # only articles whose text changed after the first fetch
+    figures: list[dict] = field(default_factory=list)  # rows of figures_of_story: slot, what, outlet, value...
     sentence_pairs: int = 0  # distinct sentence pairs judged
     unjudged_pairs: int = 0  # of those, checked by the rules alone: the NLI budget was spent
 
@@ -64,6 +65,26 @@ class ReportData:
                 "were checked by the number and negation rules only (each sentence's closest matches were judged "
                 "first). Raise STORYDIFF_MAX_NLI_PAIRS to judge them all.")
 
+    def figure_rows(self) -> list[dict]:
+        """One row per thing counted: what, its status, and each outlet's figures with their sentences."""
+        rows: dict[int, dict] = {}
+        rank = {"conflict": 3, "update": 2, "agrees": 1, "single": 0}
+        for f in self.figures:
+            row = rows.setdefault(f["slot"], {"what": f["what"], "status": "single", "values": {}})
+            row["values"].setdefault(f["outlet"], []).append(f)
+            if rank.get(f["status"], 0) > rank[row["status"]]:
+                row["status"] = f["status"]
+        return sorted(rows.values(), key=lambda r: (-rank[r["status"]], -len(r["values"]), r["what"]))
+
+    def explanation(self, conflict: dict) -> str:
+        """One line saying what differs, as the contradictions view words it."""
+        a, b = self.outlet(conflict["article_a"]), self.outlet(conflict["article_b"])
+        if conflict.get("what"):
+            return f"{conflict['what']}: {conflict['value_a']} ({a}) vs {conflict['value_b']} ({b})"
+        if conflict["kind"] == "negation":
+            return f"one denies or negates what the other states ({a} vs {b})"
+        return f"the NLI model finds them incompatible both ways round ({a} vs {b})"
+
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for c in self.claims if c["status"] == s) for s in STATUS_ORDER}
 
@@ -87,6 +108,7 @@ def load_report(store: Store, story_id: str) -> ReportData:
         conflicts=store.frame("conflicts_of_story", [story_id]).to_dicts(),
         coverage=store.frame("coverage_of_story", [story_id]).to_dicts(),
         versions=_updated_versions(store.frame("versions_of_story", [story_id]).to_dicts()),
+        figures=store.frame("figures_of_story", [story_id, story_id]).to_dicts(),
         sentence_pairs=header["sentence_pairs"][0] or 0,
         unjudged_pairs=header["unjudged_pairs"][0] or 0,
     )
@@ -148,8 +170,15 @@ def render_json(data: ReportData) -> str:
                 "span_a": _span_text(k["sentence_a"], k["span_a_start"], k["span_a_end"]),
                 "outlet_b": outlets[k["article_b"]], "sentence_b": k["sentence_b"],
                 "span_b": _span_text(k["sentence_b"], k["span_b_start"], k["span_b_end"]),
+                "explanation": data.explanation(k), "confidence": k["confidence"],
             }
             for k in data.conflicts
+        ],
+        "figures": [
+            {"what": r["what"], "status": r["status"],
+             "values": [{"outlet": outlet, "value": f["value_text"], "sentence": f["sentence"], "published": f["published"]}
+                        for outlet, facts in r["values"].items() for f in facts]}
+            for r in data.figure_rows()
         ],
         "coverage": data.coverage,
         "updates": data.versions,
@@ -190,12 +219,20 @@ def render_markdown(data: ReportData) -> str:
         lines.append(f"- {_md(original['outlet'])}'s text is republished by {', '.join(_md(c['outlet']) for c in copies)}: counted as one source.")
     if data.republications():
         lines.append("")
+    if data.figures:
+        lines += ["## Figures", "", "| what | status | figures |", "|---|---|---|"]
+        for r in data.figure_rows():
+            values = "; ".join(f"{_md(o)}: {_md(', '.join(f['value_text'] for f in fs))}" for o, fs in r["values"].items())
+            lines.append(f"| {_md(r['what'])} | {r['status']} | {values} |")
+        lines.append("")
     if data.conflicts:
-        lines += ["## Contradictions", "", "| kind | outlet | sentence | outlet | sentence |", "|---|---|---|---|---|"]
+        lines += ["## Contradictions", "", "| kind | what differs | outlet | sentence | outlet | sentence |",
+                  "|---|---|---|---|---|---|"]
         for k in data.conflicts:
             a = _md_mark(k["sentence_a"], k["span_a_start"], k["span_a_end"])
             b = _md_mark(k["sentence_b"], k["span_b_start"], k["span_b_end"])
-            lines.append(f"| {k['kind']} | {_md(data.outlet(k['article_a']))} | {a} | {_md(data.outlet(k['article_b']))} | {b} |")
+            lines.append(f"| {k['kind']} | {_md(data.explanation(k))} | {_md(data.outlet(k['article_a']))} | {a} "
+                         f"| {_md(data.outlet(k['article_b']))} | {b} |")
         lines.append("")
     lines += ["## Claims", "", "| status | outlets | claim |", "|---|---|---|"]
     lines += [f"| {c['status']} | {_md(', '.join(c['outlets']))} | {_md(c['text'])} |" for c in data.claims]
@@ -236,6 +273,7 @@ tr.contradicted td.cell:not(:empty){background:#fdf0ef} tr.shared td.cell:not(:e
 tr.unique td.cell:not(:empty){background:#f6f8fb}
 td.status{font-weight:600;white-space:nowrap} td.cell p{margin:0 0 .4rem}
 mark{background:#ffd54d;padding:0 .1rem;border-radius:2px}
+tr.updated td.cell:not(:empty){background:#fffaf0} details summary{cursor:pointer;font-weight:600}
 .failed td{background:#fff4e5} .note{color:#5a6570;font-size:.92rem}
 """
 
@@ -276,11 +314,15 @@ def render_html(data: ReportData) -> str:
     for original, copies in data.republications():
         parts.append(f"<p class='note'>{_e(original['outlet'])}'s text is republished by "
                      f"{_e(', '.join(c['outlet'] for c in copies))}: they count as one source, not as corroboration.</p>")
+    if data.figures:
+        parts += _figures_table(data)
     if data.conflicts:
-        parts.append("<h2>Contradictions</h2><table><tr><th>kind</th><th>outlet</th><th>says</th><th>outlet</th><th>says</th></tr>")
+        parts.append("<h2>Contradictions</h2><table id='contradictions'><tr><th>kind</th><th>what differs</th>"
+                     "<th>confidence</th><th>outlet</th><th>says</th><th>outlet</th><th>says</th></tr>")
         for k in data.conflicts:
             parts.append(
                 f"<tr class='{'updated' if k['kind'] == 'number-update' else 'contradicted'}'><td class='status'>{_e(k['kind'])}</td>"
+                f"<td>{_e(data.explanation(k))}</td><td>{k['confidence']:.2f}</td>"
                 f"<td>{_e(data.outlet(k['article_a']))}</td><td>{_mark(k['sentence_a'], k['span_a_start'], k['span_a_end'])}</td>"
                 f"<td>{_e(data.outlet(k['article_b']))}</td><td>{_mark(k['sentence_b'], k['span_b_start'], k['span_b_end'])}</td></tr>")
         parts.append("</table>")
@@ -300,9 +342,37 @@ def render_html(data: ReportData) -> str:
         parts.append("</table>")
     parts.append("<p class='note'>shared: an independent outlet says the same · unique: only this outlet (or copies of its text) · "
                  "possibly shared: only one source says it, but an outlet that could only be read in part may say it too · "
-                 "contradicted: another outlet states something incompatible (kind: number, negation, or nli: the trained model) · "
-                 "number-update: a later article gives a larger figure, listed but not counted as a contradiction.</p></body></html>")
+                 "contradicted: another outlet states something incompatible (kind: number, date, number-revised: a later "
+                 "confirmed figure lower than an earlier one, negation, or nli: the trained model) · "
+                 "number-update: a toll that changed between reports, listed but not counted as a contradiction.</p></body></html>")
     return "\n".join(parts)
+
+
+def _figures_table(data: ReportData) -> list[str]:
+    """One row per thing counted by two outlets or more; each outlet's figure, its sentence on
+    hover (title) or click (details)."""
+    rows = data.figure_rows()
+    outlets = sorted({o for r in rows for o in r["values"]})
+    if len(outlets) > SIDE_BY_SIDE_MAX:
+        outlets = []  # too many columns: figures listed in one cell
+    parts = ["<h2>Figures</h2><p class='note'>Each thing counted by two outlets or more, and each outlet's figure "
+             "(hover or click a figure for its sentence). conflict: outlets disagree · update: it changed between "
+             "reports · agrees: they give the same figure.</p><table id='figures'><tr><th>what</th><th>status</th>"
+             + ("".join(f"<th>{_e(o)}</th>" for o in outlets) if outlets else "<th>figures</th>") + "</tr>"]
+    for r in rows:
+        def cell(facts: list[dict]) -> str:
+            return "".join(
+                f"<details title='{_e(f['sentence'])}'><summary>{_e(f['value_text'])}</summary>"
+                f"<span class='note'>{_e(f['sentence'])}{' (' + _e(f['published']) + ')' if f['published'] else ''}</span>"
+                "</details>" for f in facts)
+        status = {"conflict": "contradicted", "update": "updated", "agrees": "shared"}.get(r["status"], "unique")
+        if outlets:
+            cells = "".join(f"<td class='cell'>{cell(r['values'].get(o, []))}</td>" for o in outlets)
+        else:
+            cells = "<td class='cell'>" + "".join(f"<b>{_e(o)}</b> {cell(fs)}" for o, fs in r["values"].items()) + "</td>"
+        parts.append(f"<tr class='{status}'><td>{_e(r['what'])}</td><td class='status'>{_e(r['status'])}</td>{cells}</tr>")
+    parts.append("</table>")
+    return parts
 
 
 def _claims_side_by_side(data: ReportData, ok: list[dict]) -> list[str]:
