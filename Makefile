@@ -26,9 +26,12 @@ demo: setup
 test: setup
 	$(BIN)/pytest -q
 
-# Scores on ../shared/data (MRPC test, SICK test) and the sample story; writes eval/results.json.
+# Scores on ../shared/data (MRPC test, SICK test, RTE dev) and the sample story; writes
+# eval/results.json. Then the real-news development stories with the editors' scorer
+# (../shared/tools/story_eval.py): eval/stories.json.
 eval: setup
 	$(BIN)/storydiff eval --data $(or $(DATA),../shared/data)
+	$(BIN)/python eval/stories.py --shared $(or $(SHARED),../shared)
 
 # Speed and memory, side by side in one run: prints a table, writes bench/results.json (about 11 min).
 bench: setup

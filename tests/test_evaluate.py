@@ -87,3 +87,24 @@ def test_public_sets_read_in_full():
     sick = read_sick(SHARED / SICK_FILE)
     assert len(sick) == 4927
     assert sum(p.label == "contradiction" for p in sick) == 720
+
+
+RTE_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<entailment-corpus>
+<pair id="1" entailment="YES" task="IE"><t>Police said four people were hurt in the crash on Tuesday.</t><h>Four people were hurt.</h></pair>
+<pair id="2" entailment="NO" task="IE"><t>The ferry ran aground near the harbour.</t><h>The ferry did not run aground.</h></pair>
+<pair id="3" entailment="UNKNOWN" task="QA"><t>The council approved the budget.</t><h>The mayor resigned.</h></pair>
+</entailment-corpus>
+"""
+
+
+def test_rte_reader_and_scores(tmp_path):
+    from storydiff.evaluate import read_rte
+
+    path = tmp_path / "rte.xml"
+    path.write_text(RTE_XML, encoding="utf-8")
+    assert [p.label for p in read_rte(path)] == ["entailment", "contradiction", "neutral"]
+    assert read_rte(path)[0].b == "Four people were hurt."
+    path.write_text("<entailment-corpus><pair id='9'><t>a</t><h>b</h></pair></entailment-corpus>", encoding="utf-8")
+    with pytest.raises(StorydiffError, match="pair 9 has no entailment or contradiction label"):
+        read_rte(path)

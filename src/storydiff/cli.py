@@ -242,6 +242,15 @@ def format_evaluation(results: dict) -> str:
         lines.append(f"throughput  {results['throughput']['nli_pairs_per_s']} NLI pairs/s")
     else:
         lines.append(f"SICK test   {sick}")
+    for key, name in (("rte3_dev", "RTE-3 dev  "), ("rte2_dev_negated", "RTE-2 neg. ")):
+        rte = results.get(key)
+        if isinstance(rte, dict):
+            c = rte["contradiction"]
+            accuracy = f"3-way accuracy {rte['accuracy']:.3f}  " if "accuracy" in rte else ""
+            lines.append(f"{name} {accuracy}contradiction P {c['precision']:.3f} R {c['recall']:.3f} "
+                         f"F1 {c['f1']:.3f}  ({rte['pairs']} pairs)")
+        elif rte:
+            lines.append(f"{name} {rte}")
     gold = results["sample_story_gold"]
     lines.append("sample gold " + "  ".join(
         f"{label} P {gold[label]['precision']:.2f} R {gold[label]['recall']:.2f}" for label in ("shared", "unique", "contradicted")))

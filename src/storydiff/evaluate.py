@@ -4,6 +4,9 @@
   match threshold, or entailment either way, and no contradiction; pairs under the candidate
   threshold are never judged, as in a story.
 - SICK test (3-way NLI): the label classify_pairs gives.
+- RTE-3 development set (3-way, news; NO = contradiction) and the RTE-2 development pairs with
+  negated hypotheses: the label classify_pairs gives. Development data: the sentence-level
+  NLI gate and the fact thresholds were chosen looking at it and at the development stories.
 - Throughput of the NLI model in pairs/s, batched with dynamic padding.
 Nothing here is tuned on these sets; they are read only to score.
 """
@@ -25,6 +28,9 @@ from .settings import Settings
 
 MRPC_FILE = "msr_paraphrase_test.txt"
 SICK_FILE = "SICK_test_annotated.txt"
+RTE3_FILE = "rte/RTE3_dev_3ways.xml"
+RTE2_NEGATED_FILE = "rte/RTE2_dev_negated_contradiction.xml"
+RTE_LABELS = {"YES": "entailment", "UNKNOWN": "neutral", "NO": "contradiction"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,38 @@ def read_sick(path: Path) -> list[LabelledPair]:
             raise StorydiffError(f"{path}:{number}: unknown label {fields[4]!r}")
         pairs.append(LabelledPair(fields[1], fields[2], label))
     return pairs
+
+
+def read_rte(path: Path) -> list[LabelledPair]:
+    """RTE XML: <pair entailment="YES|UNKNOWN|NO"> (3-way) or contradiction="YES|NO" (negated set)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as exc:
+        raise StorydiffError(f"{path}: cannot read evaluation file ({exc})") from None
+    pairs = []
+    for pair in root.iter("pair"):
+        if pair.get("entailment") in RTE_LABELS:
+            label = RTE_LABELS[pair.get("entailment")]
+        elif pair.get("contradiction") in ("YES", "NO"):
+            label = "contradiction" if pair.get("contradiction") == "YES" else "other"
+        else:
+            raise StorydiffError(f"{path}: pair {pair.get('id')} has no entailment or contradiction label")
+        pairs.append(LabelledPair(" ".join((pair.findtext("t") or "").split()),
+                                  " ".join((pair.findtext("h") or "").split()), label))
+    return pairs
+
+
+def evaluate_rte(pairs: Sequence[LabelledPair], judge: PairJudge) -> dict:
+    judgements = judge.judge([(p.a, p.b) for p in pairs])
+    gold = [p.label for p in pairs]
+    predicted = [j.label for j in judgements]
+    contradiction = binary_scores([g == "contradiction" for g in gold], [p == "contradiction" for p in predicted])
+    result = {"contradiction": {k: contradiction[k] for k in ("precision", "recall", "f1")}, "pairs": len(pairs)}
+    if "other" not in gold:
+        result["accuracy"] = round(float(np.mean([g == p for g, p in zip(gold, predicted)])), 4)
+    return result
 
 
 def _lines(path: Path, encoding: str = "utf-8") -> list[str]:
@@ -161,4 +199,7 @@ def evaluate_all(data_dir: Path, settings: Settings, limit: int | None = None) -
         results["throughput"] = measure_throughput(sick, judge)
     else:
         results["sick_test"] = f"skipped: {sick_path} not found"
+    for key, name in (("rte3_dev", RTE3_FILE), ("rte2_dev_negated", RTE2_NEGATED_FILE)):
+        path = Path(data_dir) / name
+        results[key] = evaluate_rte(read_rte(path)[:limit], judge) if path.exists() else f"skipped: {path} not found"
     return results
