@@ -18,6 +18,7 @@ import storydiff
 from storydiff import report
 from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, NegationRule, PairJudge, RuleDetector
+from storydiff.fact_links import context_vectors, contexts_to_embed
 from storydiff.facts import extract_facts
 from storydiff.embed import embed_texts, embedder_name, load_embedder, text_hash
 from storydiff.errors import ExtractError, FetchError, NothingToCompareError
@@ -144,9 +145,10 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
     texts = [s.text for _, s in rows]
     facts = extract_facts(texts)
-    contexts = [fact.context for row_facts in facts for fact in row_facts]
-    vectors, embedded = embed_task(texts + contexts, settings)
-    vectors, fact_vectors = vectors[:len(texts)], vectors[len(texts):]
+    flat = [fact for row_facts in facts for fact in row_facts]
+    compared = contexts_to_embed(facts, [article.article_no for article, _ in rows])
+    vectors, embedded = embed_task(texts + [flat[i].context for i in compared], settings)
+    vectors, fact_vectors = vectors[:len(texts)], context_vectors(len(flat), compared, vectors[len(texts):])
     known_scores = None
     if settings.nli_model:
         with open_store(settings) as store:

@@ -15,10 +15,15 @@ from datetime import date
 
 import numpy as np
 
-from .classify import Conflict, ConflictDetector, PairJudge
+from .classify import Conflict, ConflictDetector, Judgement, PairJudge
 from .fact_links import FactLink, link_facts, value_text
 from .facts import Fact, same_moment
 from .settings import AlignSettings, FactSettings
+
+
+# The model reads a figure reported in other words ("16.97%" / "nearly 17%") or a toll that rose
+# as a contradiction; where the figures of two sentences are linked, they decide instead.
+DECIDED_BY_FIGURES = Judgement("neutral", None, "figures", None)
 
 
 @dataclass(frozen=True)
@@ -284,9 +289,15 @@ def align_story(
     # copies repeat pairs: each distinct one is judged once, in the order a model budget is spent
     budget = isinstance(detector, PairJudge) and detector.max_model_pairs
     distinct = list(dict.fromkeys(pairs[i] for i in (_priority_order(candidates) if budget else range(len(pairs)))))
+    fact_links = link_facts(facts, fact_vectors, vectors, article_of, source_of, published_of or [None] * n_articles,
+                            fact_settings or FactSettings()) if facts else []
     if isinstance(detector, PairJudge):
-        judged = dict(zip(distinct, detector.judge(distinct)))
-        judgements = [judged[p] for p in pairs]
+        # where the figures of two sentences are linked they decide, and both sentences are in one
+        # claim already: the model's answer could change nothing, so it is not asked
+        by_figures = {(texts[link.a.row], texts[link.b.row]) for link in fact_links}
+        asked = [p for p in distinct if p not in by_figures]
+        judged = dict(zip(asked, detector.judge(asked)))
+        judgements = [judged.get(p, DECIDED_BY_FIGURES) for p in pairs]
         verdicts = [
             j.conflict if j.label == "contradiction" and (j.kind != "nli" or _nli_meaningful(m, texts, settings)) else None
             for m, j in zip(candidates, judgements)
@@ -298,17 +309,11 @@ def align_story(
         checked = dict(zip(distinct, detector.check_pairs(distinct)))
         verdicts, entailing, relation, unjudged = [checked[p] for p in pairs], set(), {}, 0
     dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
-    fact_links = link_facts(facts, fact_vectors, vectors, article_of, source_of, published_of or [None] * n_articles,
-                            fact_settings or FactSettings()) if facts else []
     conflicts = [
         (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))
         for match, verdict in zip(candidates, verdicts)
         if verdict is not None and source_of[article_of[match.a]] != source_of[article_of[match.b]]
     ]
-    # the model reads a figure reported in other words ("16.97%" / "nearly 17%") or a toll that
-    # rose as a contradiction: where the figures of two sentences are linked, they decide
-    linked_rows = {(link.a.row, link.b.row) for link in fact_links}
-    conflicts = [(m, c) for m, c in conflicts if not (c.kind == "nli" and (m.a, m.b) in linked_rows)]
     conflicts = _with_fact_conflicts(conflicts, fact_links, article_of, source_of)
     conflicting = {(m.a, m.b) for m, _ in conflicts}
     agreeing = {(m.a, m.b) for m in candidates if (m.a, m.b) not in conflicting and (m.a, m.b) in entailing}

@@ -51,6 +51,24 @@ class FactLink:
         return self.relation in CONTRADICTING
 
 
+def contexts_to_embed(facts: Sequence[Sequence[Fact]], article_of: Sequence[int]) -> list[int]:
+    """Indices (facts row by row) of the figures another article gives a figure of the same kind
+    and unit for: only those are ever compared, so only their contexts need a vector."""
+    flat = [f for row_facts in facts for f in row_facts]
+    articles: dict[tuple[str, str], set[int]] = {}
+    for fact in flat:
+        articles.setdefault((fact.kind, fact.unit), set()).add(article_of[fact.row])
+    return [i for i, f in enumerate(flat) if len(articles[(f.kind, f.unit)]) > 1]
+
+
+def context_vectors(n_facts: int, embedded: Sequence[int], vectors: np.ndarray) -> np.ndarray:
+    """A vector per fact: those embedded in their places, zeros for figures never compared."""
+    out = np.zeros((n_facts, vectors.shape[1] if vectors.ndim == 2 and len(vectors) else 1), dtype=np.float32)
+    if len(embedded):
+        out[np.asarray(embedded)] = vectors
+    return out
+
+
 def figure_conflict(facts_a: Sequence[Fact], facts_b: Sequence[Fact], settings: FactSettings | None = None):
     """The contradiction between two sentences' figures read out of context (no dates, no
     neighbours): a Conflict, or None. Figures of one slot that agree anywhere win."""
@@ -179,7 +197,23 @@ def link_facts(
         if relation != "agrees" and (a.row, b.row, a.kind, a.unit) in agreeing_kinds:
             continue
         links.append(FactLink(a, b, relation, round(similarity, 4), _confidence(a, b, similarity, settings)))
-    return sorted(links, key=lambda link: (link.a.row, link.b.row, link.a.start, link.b.start))
+    return sorted(_one_disagreement_per_outlet_pair(links, article_of),
+                  key=lambda link: (link.a.row, link.b.row, link.a.start, link.b.start))
+
+
+def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequence[int]) -> list[FactLink]:
+    """Two outlets that disagree on one thing disagree once, on the clearest pair of sentences,
+    however often each repeats its figure: as an editor lists it, one pair per other outlet."""
+    kept: dict[tuple, FactLink] = {}
+    others = []
+    for link in links:
+        if not link.contradicts:
+            others.append(link)
+            continue
+        key = (article_of[link.a.row], article_of[link.b.row], link.a.kind, link.a.unit, link.a.role, link.b.role)
+        if key not in kept or link.similarity > kept[key].similarity:
+            kept[key] = link
+    return others + list(kept.values())
 
 
 def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> bool:
@@ -188,7 +222,7 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
     if a.entities and b.entities and a.entities.isdisjoint(b.entities):
         return False
     if a.kind == "age":
-        return bool(a.entities & b.entities) and similarity >= settings.min_similarity_weak
+        return bool(a.entities & b.entities)  # the same person named: "Tiger Bech, 28" / "Martin 'Tiger' Bech, 27"
     if (a.role and b.role and a.role != b.role) or (a.role == "measure") != (b.role == "measure"):
         return False  # "31-storey towers" measures the towers; "four towers" counts them
     if a.unit in TIME_UNITS and not (a.verb and a.verb == b.verb):
