@@ -175,6 +175,15 @@ def _facts_of_doc(doc) -> list[Fact]:
         facts.append(Fact(0, "age", value, value, "years", "", "age", person, "", match.group(), match.start(),
                           match.end(), revision, years, text[:match.start()] + "N-year-old" + text[match.end():]))
         taken.append((match.start(), match.end()))
+    for token in doc:
+        if (token.dep_ == "appos" and token.like_num and token.head.pos_ == "PROPN" and token.text.isdigit()
+                and token.i > 0 and token.doc[token.i - 1].text == "," and 1 <= int(token.text) <= 110
+                and not any(s <= token.idx < e for s, e in taken)):  # "Tiger Bech, 28, ..."
+            value = float(token.text)
+            facts.append(Fact(0, "age", value, value, "years", "", "age", _person_of(token.head), "", token.text,
+                              token.idx, token.idx + len(token.text), revision, years,
+                              text[:token.idx] + "N" + text[token.idx + len(token.text):]))
+            taken.append((token.idx, token.idx + len(token.text)))
     for quantity in extract_quantities(text):
         if any(start <= quantity.start < end for start, end in taken):
             continue
@@ -193,13 +202,6 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day")))
-        elif (token.dep_ == "appos" and token.like_num and token.head.pos_ == "PROPN" and token.text.isdigit()
-              and token.i > 0 and token.doc[token.i - 1].text == ","):  # "Tiger Bech, 28, ..."
-            value = float(token.text)
-            if 1 <= value <= 110 and not any(s <= token.idx < e for s, e in taken):
-                facts.append(Fact(0, "age", value, value, "years", "", "age", _person_of(token.head), "", token.text,
-                                  token.idx, token.idx + len(token.text), revision, years,
-                                  text[:token.idx] + "N" + text[token.idx + len(token.text):]))
     return facts
 
 
