@@ -155,6 +155,8 @@ def link_facts(
         published = dates[article_of[fact.row]]
         if fact.years and (published is None or any(year != published.year for year in fact.years)):
             continue  # "a blaze in 1962 also killed 44 people": a figure of another event
+        if fact.kind != "date" and published and any(month != published.month for month in fact.months):
+            continue  # "the previous record drop in September": another time
         by_unit.setdefault((fact.kind, fact.unit), []).append(fact)
     best: dict[tuple[Fact, int], tuple[float, Fact]] = {}
     pairs: dict[tuple[Fact, Fact], float] = {}
@@ -231,8 +233,9 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
     strong = bool(a.role and b.role) or (bool(a.verb) and a.verb == b.verb and a.verb not in LIGHT_VERBS)
     needed = settings.min_similarity if strong else settings.min_similarity_weak
     if a.kind in ("weekday", "date"):
-        # a story spans days: only the day of the same happening can contradict
-        return strong and similarity >= settings.min_similarity_day
+        # a story spans days: only the day of the same happening can contradict, and days two or
+        # more apart are more often two moments of the story than one told wrong
+        return strong and similarity >= settings.min_similarity_day and _near_days(a, b)
     if a.kind in ("money", "percent") and not (a.entities & b.entities):
         # "shares fell 17%" is any company's shares unless the same name is on both sides
         needed = max(needed, settings.min_similarity_unnamed)
@@ -249,6 +252,15 @@ def _comparable(a: Fact, b: Fact, max_ratio: float) -> bool:
     if a.kind == "count" and y < SMALL_COUNT:
         return True  # "two thieves" / "four masked men": small counts are stated, not estimated
     return x > 0 and y / x < max_ratio
+
+
+def _near_days(a: Fact, b: Fact) -> bool:
+    """The same day, the day before or after (a time zone, a slip), or for dates the same day of
+    the next or previous month (a slip of the month: "June 24" for "July 24")."""
+    if a.kind == "weekday":
+        return min((a.low - b.low) % 7, (b.low - a.low) % 7) <= 1
+    month_a, day_a, month_b, day_b = a.low // 100, a.low % 100, b.low // 100, b.low % 100
+    return (month_a == month_b and abs(day_a - day_b) <= 1) or (day_a == day_b and abs(month_a - month_b) == 1)
 
 
 def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | None, date_b: date | None,

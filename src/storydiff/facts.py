@@ -72,6 +72,9 @@ UNIT_SYNONYMS = {
 # Spans of time: "60 years" and "nine years" are figures of the same thing only with the same verb.
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+MONTH_WORD = re.compile(r"\b(" + "|".join(m.capitalize() for m in MONTHS) + r")\b")
+SINCE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the|end|of|" + "|".join(m.capitalize() for m in MONTHS)
+                   + r")[\s-]+){0,3}(?:1[89]\d\d|20\d\d|" + "|".join(m.capitalize() for m in MONTHS) + r")\b", re.I)
 # Roles whose count may fall over time without anyone being wrong (the missing are found).
 MAY_FALL = {"missing", "hospitalised", "evacuated"}
 # A later, lower figure worded like these corrects the earlier one: kind 'number-revised'.
@@ -96,6 +99,7 @@ class Fact:
     revision: bool = False  # worded as a confirmed, final or revised figure
     years: frozenset[int] = frozenset()  # years the sentence names: a figure of another time
     context: str = ""  # the figure's clause with the figure masked: embedded to align figures
+    months: frozenset[int] = frozenset()  # months it names ("last September")
 
     @property
     def slot_label(self) -> str:
@@ -165,7 +169,10 @@ def _has_figure(text: str) -> bool:
 def _facts_of_doc(doc) -> list[Fact]:
     text = doc.text
     revision = bool(REVISION_CUES.search(text))
-    years = frozenset(int(y) for y in YEAR.findall(text))
+    # "since 1948", "since March 2020": a point of comparison, not the time of the figures
+    timed = SINCE.sub(" ", text)
+    years = frozenset(int(y) for y in YEAR.findall(timed))
+    months = frozenset(MONTHS.index(m.lower()) + 1 for m in MONTH_WORD.findall(timed))
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
     for match in AGE.finditer(text):
@@ -173,7 +180,7 @@ def _facts_of_doc(doc) -> list[Fact]:
         person = _person_of(token.root) if token is not None else frozenset()
         value = float(match.group(1))
         facts.append(Fact(0, "age", value, value, "years", "", "age", person, "", match.group(), match.start(),
-                          match.end(), revision, years, text[:match.start()] + "N-year-old" + text[match.end():]))
+                          match.end(), revision, years, text[:match.start()] + "N-year-old" + text[match.end():], months))
         taken.append((match.start(), match.end()))
     for token in doc:
         if (token.dep_ == "appos" and token.like_num and token.head.pos_ == "PROPN" and token.text.isdigit()
@@ -182,7 +189,7 @@ def _facts_of_doc(doc) -> list[Fact]:
             value = float(token.text)
             facts.append(Fact(0, "age", value, value, "years", "", "age", _person_of(token.head), "", token.text,
                               token.idx, token.idx + len(token.text), revision, years,
-                              text[:token.idx] + "N" + text[token.idx + len(token.text):]))
+                              text[:token.idx] + "N" + text[token.idx + len(token.text):], months))
             taken.append((token.idx, token.idx + len(token.text)))
     for quantity in extract_quantities(text):
         if any(start <= quantity.start < end for start, end in taken):
@@ -190,7 +197,7 @@ def _facts_of_doc(doc) -> list[Fact]:
         span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
         if span is None:
             continue
-        fact = _quantity_fact(quantity, span, text, revision, years)
+        fact = _quantity_fact(quantity, span, text, revision, years, months)
         if fact is not None:
             facts.append(fact)
     for token in doc:
@@ -201,7 +208,7 @@ def _facts_of_doc(doc) -> list[Fact]:
             clause = _clause(head, token)
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
-                              _masked_context(clause, token.idx, token.idx + len(token.text), "that day")))
+                              _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
     return facts
 
 
@@ -211,7 +218,8 @@ def _is_name_number(span) -> bool:
     return number.head.pos_ == "PROPN" and number.head.i < number.i and number.dep_ in ("nummod", "appos", "compound", "npadvmod")
 
 
-def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: frozenset[int]) -> Fact | None:
+def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: frozenset[int],
+                   months: frozenset[int]) -> Fact | None:
     unit = set(quantity.unit)
     number = span[-1]
     currencies = sorted(u for u in unit if u.endswith(("dollar", "euro", "pound")))
@@ -244,7 +252,7 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
     clause = _clause(head, number)
     return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _owners(head, number),
                 _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
-                _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"))
+                _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"), months)
 
 
 def _counted_noun(span):
