@@ -31,6 +31,7 @@ from .settings import FactSettings
 
 CONTRADICTING = ("number", "number-revised", "date")
 SMALL_COUNT = 10
+MIN_CONTEXT_WORDS = 5
 # Contexts this alike say the figures are of one thing whatever their values.
 SAME_CONTEXT = 0.9
 # Counts that grow (or, for some, shrink) as a story unfolds: a different toll on another day is
@@ -166,6 +167,10 @@ def link_facts(
         rows = np.array([index_of[id(f)] for f in group])
         sentences = np.array([f.row for f in group])
         sims = context_vectors[rows] @ context_vectors[rows].T
+        # a context of a few words ("a N decline") says too little to tell two figures apart
+        bare = np.array([len(f.context.split()) < MIN_CONTEXT_WORDS for f in group])
+        sims[bare, :] = -1.0
+        sims[:, bare] = -1.0
         if group[0].kind not in ("weekday", "date"):  # a day's context is all it has to go on
             sims = np.maximum(sims, sentence_vectors[sentences] @ sentence_vectors[sentences].T)
         for i, fa in enumerate(group):
@@ -212,19 +217,26 @@ def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequenc
         if not link.contradicts:
             others.append(link)
             continue
-        key = (article_of[link.a.row], article_of[link.b.row], link.a.kind, link.a.unit, link.a.role, link.b.role)
+        key = (article_of[link.a.row], article_of[link.b.row], link.a.kind, link.a.unit, link.a.role, link.b.role,
+               link.a.entities & link.b.entities)
         if key not in kept or link.similarity > kept[key].similarity:
             kept[key] = link
     return others + list(kept.values())
 
 
+def _shared_names(a: Fact, b: Fact) -> bool:
+    """A name on both sides; "Nvidias" (a possessive without its apostrophe) is "Nvidia"."""
+    stems_b = {n.removesuffix("s") for n in b.entities}
+    return any(n.removesuffix("s") in stems_b for n in a.entities)
+
+
 def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> bool:
     if a.kind not in ("weekday", "date") and similarity < SAME_CONTEXT and not _comparable(a, b, settings.max_ratio):
         return False
-    if a.entities and b.entities and a.entities.isdisjoint(b.entities):
+    if a.entities and b.entities and not _shared_names(a, b):
         return False
     if a.kind == "age":
-        return bool(a.entities & b.entities)  # the same person named: "Tiger Bech, 28" / "Martin 'Tiger' Bech, 27"
+        return _shared_names(a, b)  # the same person named: "Tiger Bech, 28" / "Martin 'Tiger' Bech, 27"
     if (a.role and b.role and a.role != b.role) or (a.role == "measure") != (b.role == "measure"):
         return False  # "31-storey towers" measures the towers; "four towers" counts them
     if a.unit in TIME_UNITS and not (a.verb and a.verb == b.verb):
@@ -236,7 +248,7 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
         # a story spans days: only the day of the same happening can contradict, and days two or
         # more apart are more often two moments of the story than one told wrong
         return strong and similarity >= settings.min_similarity_day and _near_days(a, b)
-    if a.kind in ("money", "percent") and not (a.entities & b.entities):
+    if a.kind in ("money", "percent") and not _shared_names(a, b):
         # "shares fell 17%" is any company's shares unless the same name is on both sides
         needed = max(needed, settings.min_similarity_unnamed)
     return similarity >= needed

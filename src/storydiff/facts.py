@@ -169,10 +169,7 @@ def _has_figure(text: str) -> bool:
 def _facts_of_doc(doc) -> list[Fact]:
     text = doc.text
     revision = bool(REVISION_CUES.search(text))
-    # "since 1948", "since March 2020": a point of comparison, not the time of the figures
-    timed = SINCE.sub(" ", text)
-    years = frozenset(int(y) for y in YEAR.findall(timed))
-    months = frozenset(MONTHS.index(m.lower()) + 1 for m in MONTH_WORD.findall(timed))
+    years, months = _times(text)
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
     for match in AGE.finditer(text):
@@ -202,7 +199,8 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(fact)
     for token in doc:
         lower = token.lower_.rstrip("s").rstrip("'’")
-        if lower in WEEKDAYS and token.pos_ == "PROPN":
+        # "Tuesday's loss" refers back to a day; "on Tuesday, shares plunged" says when
+        if lower in WEEKDAYS and token.pos_ == "PROPN" and not any(c.dep_ == "case" for c in token.children):
             value = float(WEEKDAYS.index(lower))
             head = _governor(token)
             clause = _clause(head, token)
@@ -216,6 +214,14 @@ def _is_name_number(span) -> bool:
     """"Nasdaq 100", "S&P 500", "Boeing 737": a number after the proper noun it belongs to."""
     number = span[-1]
     return number.head.pos_ == "PROPN" and number.head.i < number.i and number.dep_ in ("nummod", "appos", "compound", "npadvmod")
+
+
+def _times(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Years and months a text names; "since 1948" or "since March 2020" is a point of
+    comparison, not the time of a figure."""
+    timed = SINCE.sub(" ", text)
+    return (frozenset(int(y) for y in YEAR.findall(timed)),
+            frozenset(MONTHS.index(m.lower()) + 1 for m in MONTH_WORD.findall(timed)))
 
 
 def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: frozenset[int],
@@ -250,6 +256,7 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
     if kind == "count" and unit_name in ROLES and ROLES[unit_name] in ("dead", "injured"):
         role, unit_name = ROLES[unit_name], "people"  # "44 fatalities", "29 deaths"
     clause = _clause(head, number)
+    years, months = _times(" ".join(t.text for t in clause))  # the figure's own clause says when
     return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _owners(head, number),
                 _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
                 _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"), months)
@@ -354,8 +361,9 @@ def _owners(head, figure) -> frozenset[str]:
         for child in node.children:
             if child.dep_ in ("poss", "compound", "nmod") or (child.dep_ == "prep" and child.lower_ == "of"):
                 tokens.extend(_phrase(child))
-    if head.dep_ == "relcl":  # "Larry Ellison, who recorded a $27.6bn loss"
-        tokens.append(head.head)
+    clause_of = next((node for node in [head, *head.ancestors] if node.dep_ == "relcl"), None)
+    if clause_of is not None:  # "Larry Ellison, who recorded a $27.6bn loss"
+        tokens.append(clause_of.head)
     named = False
     for node in [head, *head.ancestors]:
         subjects = [t for child in node.children if child.dep_ in ("nsubj", "nsubjpass") for t in _phrase(child)]
