@@ -80,7 +80,7 @@ class FactSettings:
     # when one of them has no role word (or for ages: the same person named)
     min_similarity_weak: float = 0.6
     # days of the week and dates: the same role, and sentences about the same moment
-    min_similarity_day: float = 0.45
+    min_similarity_day: float = 0.35
     # money and percentages with no name shared by both clauses
     min_similarity_unnamed: float = 0.8
     # two reports of one figure are never further apart than this (ratio of the larger)
