@@ -104,13 +104,15 @@ def story_links(texts, articles, published, settings=FactSettings()):
 
 
 def test_rising_toll_is_an_update_and_a_later_confirmed_lower_figure_a_revision():
-    texts = ["At least 265 people were killed in the crash.", "The crash killed 300 people.",
-             "The confirmed toll stands at 260 dead after identification."]
-    facts, links = story_links(texts, [0, 1, 2], ["2025-01-01", "2025-01-02", "2025-01-03"])
+    texts = ["Portugal said at least 265 people were killed in the crash.", "Portugal said the crash killed 300 people.",
+             "Portugal said the confirmed toll stands at 260 dead after identification.",
+             "The confirmed toll stands at 250 dead."]  # whose toll? not said: no correction claimed
+    facts, links = story_links(texts, [0, 1, 2, 3], ["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-03"])
     relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "count"}
     assert relation[(0, 1)] == "agrees"  # at least 265 fits 300
     assert relation[(1, 2)] == "number-revised"
     assert relation[(0, 2)] == "number-revised"
+    assert relation[(1, 3)] == "number-update"
 
 
 def test_tolls_of_one_day_are_updates_and_other_figures_contradict():

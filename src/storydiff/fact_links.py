@@ -217,8 +217,10 @@ def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequenc
         if not link.contradicts:
             others.append(link)
             continue
-        key = (article_of[link.a.row], article_of[link.b.row], link.a.kind, link.a.unit, link.a.role, link.b.role,
-               link.a.entities & link.b.entities)
+        # figures of different companies or people are different disagreements; the day of the
+        # happening is one, whoever the sentences name
+        names = frozenset() if link.a.kind in ("weekday", "date") else link.a.entities & link.b.entities
+        key = (article_of[link.a.row], article_of[link.b.row], link.a.kind, link.a.unit, link.a.role, link.b.role, names)
         if key not in kept or link.similarity > kept[key].similarity:
             kept[key] = link
     return others + list(kept.values())
@@ -293,7 +295,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
         later, earlier = (b, a) if date_b > date_a else (a, b)
         if later.low > earlier.high or later.role in MAY_FALL or not later.revision:
             return "number-update"
-        return "number-revised"
+        # a correction is a strong claim: both must say whose toll it is
+        return "number-revised" if _shared_names(a, b) else "number-update"
     return "number"
 
 
