@@ -52,13 +52,13 @@ class AlignSettings:
     # Two articles are copies of one text when this share of the shorter one's sentences has
     # a near-identical counterpart (cosine >= copy_similarity) in the other.
     copy_similarity: float = 0.95
+    copy_share: float = 0.6
     # A contradiction found by the NLI model alone (no figure or negation) counts only at or
     # above this cosine, between sentences about one moment (facts.same_moment): the model,
     # trained mostly on captions of one scene, calls sentences on different facts of one story
     # contradictory ("escaped on scooters" / "used a lift"). At 0.6 without the moment test it
     # flagged 221 rows on the four development stories, 12 right.
     nli_min_similarity: float = 0.75
-    copy_share: float = 0.6
     block_rows: int = 1024
     # Candidates per sentence: its best match in each other article, among its nearest
     # max_candidates sentences (exact up to exact_search_limit sentences, then k-means probes).
