@@ -4,6 +4,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from storydiff.errors import ExtractError
 from storydiff.extract import detect_truncation, extract_article
+from storydiff.facts import extract_facts
 from storydiff.fetch import decode_html
 from storydiff.quantities import extract_quantities
 from storydiff.segment import _normalise, split_sentences
@@ -15,6 +16,7 @@ words = st.sampled_from([
     "The", "police", "said", "four", "4", "thieves", "€88 million", "at least", "Oct. 19", "Mr.", "U.S.", "...",
     "“quoted”", "—", "19 October", "third", "1,200", "3.5%", "no", "not", "denied", "\n", "\n\n", ".", "?", "!",
     "Subscribe", "é", "日本", "\t", "  ", "2025", "$", "(AP)", "km", "people",
+    "Monday's", "on Tuesday", "Tiger Bech, 28,", "US$600 billion", "NZ$", "killed", "since March 2020", "-storey",
 ])
 prose = st.one_of(st.lists(words, max_size=60).map(" ".join), st.text(max_size=400))
 
@@ -85,3 +87,13 @@ def test_version_diff_accounts_for_every_sentence(old, new):
     kept = len(old) - sum(1 for c in changes if c.kind in ("removed", "edited"))
     assert kept + sum(1 for c in changes if c.kind in ("added", "edited")) == len(new)
     assert (changes == []) == (old == new)
+
+
+@QUICK
+@given(text=prose)
+def test_facts_are_spans_of_the_text_with_sane_intervals(text):
+    (facts,) = extract_facts([text])
+    for fact in facts:
+        assert text[fact.start:fact.end] == fact.value_text or fact.kind == "weekday"
+        assert fact.low <= fact.high
+        assert "so many" in fact.context or "N" in fact.context or "that day" in fact.context

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # 'number', 'negation', 'nli'; align turns 'number' into 'number-update' by date
+    kind: str  # 'number', 'date', 'number-revised', 'number-update' (figures), 'negation', 'nli'
     score: float  # 0..1, how sure the detector is
     span_a: tuple[int, int] | None  # the differing text in each sentence, for highlighting
     span_b: tuple[int, int] | None
@@ -123,9 +123,10 @@ class Judgement:
     """What storydiff concludes about a (premise, hypothesis) pair.
 
     label: 'entailment', 'neutral' or 'contradiction'. scores: the NLI probabilities of the three
-    labels, premise -> hypothesis. kind: what decided the label: 'number' or 'negation' (a rule
-    found incompatible facts), 'nli' (the model alone), 'unjudged' (no rule fired and the judge's
-    model budget was spent: counted as neutral). conflict: the rule's evidence spans.
+    labels, premise -> hypothesis. kind: what decided the label: 'number', 'date' or 'negation'
+    (a rule found incompatible facts), 'nli' (the model alone), 'unjudged' (no rule fired and the
+    judge's model budget was spent: counted as neutral), 'figures' (in a story: the two sentences'
+    figures are linked and decide; the model was not asked). conflict: the rule's evidence spans.
     reverse_scores: the probabilities hypothesis -> premise. Both are None when a rule decided
     and the judge was told not to ask the model (stories: its answer would change nothing).
     """

@@ -396,7 +396,7 @@ def _masked_context(clause, start: int, end: int, mask: str) -> str:
     """The clause with the figure replaced by a placeholder: what the figure is a figure of."""
     words, masked = [], False
     for token in clause:
-        if start <= token.idx < end:
+        if token.idx < end and start < token.idx + len(token.text):  # any token the figure touches
             if not masked:
                 words.append(mask)
                 masked = True

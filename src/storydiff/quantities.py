@@ -1,7 +1,8 @@
 """Quantities in a sentence: value interval, unit and where they sit in the text.
 
-"at least three boats" -> [3, inf) boats; "about seven minutes" -> [6.3, 7.7] minutes;
-"two dozen staff" -> [24, 24] staff; "€88 million" -> [8.8e7, 8.8e7] euro;
+"at least three boats" -> [3, inf) boats; "about seven minutes" -> [6.65, 7.35] minutes;
+"two dozen staff" -> [24, 24] staff; "€88 million" -> [8.75e7, 8.85e7] euro (the rounding of its
+last digit); "US$600 billion" -> dollars, "NZ$1.05 trillion" -> "nz dollar" (never the same);
 "a third term" -> [3, 3] of the unit "ordinal term" (never the same thing as "three terms");
 "October 19" / "19 October" -> the day as a number, unit "date" (years alone are ignored).
 "12 people were killed" / "killing 12 people" -> 12 people, outcome "dead": a count of people
@@ -104,15 +105,6 @@ class Quantity:
     start: int
     end: int
     outcome: str | None = None  # what happened to what is counted (OUTCOMES), when the text says
-
-    def overlaps(self, other: "Quantity") -> bool:
-        return self.low <= other.high and other.low <= self.high
-
-    def counts_same_thing(self, other: "Quantity") -> bool:
-        """Same unit, and no two different outcomes: "12 people killed" / "40 people injured"
-        are two facts, "12 people killed" / "12 people" may be one."""
-        return bool(self.unit & other.unit) and (self.outcome is None or other.outcome is None
-                                                 or self.outcome == other.outcome)
 
 
 def extract_quantities(text: str) -> list[Quantity]:
