@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .quantities import MONTHS, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
@@ -149,14 +149,8 @@ def extract_facts(texts: Sequence[str], parser=None) -> list[list[Fact]]:
     distinct = list(dict.fromkeys(texts[i] for i in todo))
     parsed = dict(zip(distinct, (_facts_of_doc(doc) for doc in parser.pipe(distinct, batch_size=64))))
     for i in todo:
-        facts[i] = [_with_row(f, i) for f in parsed[texts[i]]]
+        facts[i] = [replace(f, row=i) for f in parsed[texts[i]]]
     return facts
-
-
-def _with_row(fact: Fact, row: int) -> Fact:
-    from dataclasses import replace
-
-    return replace(fact, row=row)
 
 
 _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORDS]) + r")\b", re.I)
