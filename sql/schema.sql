@@ -244,6 +244,10 @@ SELECT
     c.kind,
     c.score,
     CASE
+        -- a correction is shown with both dates
+        WHEN c.what IS NOT NULL AND c.kind = 'number-revised'
+            THEN c.what || ': ' || c.value_a || ' (' || aa.outlet || ', ' || coalesce(aa.published, 'undated')
+                 || ') vs ' || c.value_b || ' (' || ab.outlet || ', ' || coalesce(ab.published, 'undated') || ')'
         WHEN c.what IS NOT NULL
             THEN c.what || ': ' || c.value_a || ' (' || aa.outlet || ') vs ' || c.value_b || ' (' || ab.outlet || ')'
         WHEN c.kind = 'negation'

@@ -230,3 +230,33 @@ def test_deployment_carries_schedule_and_parameters(settings):
     validated = compare_stories.validate_parameters(deployment.parameters)
     assert validated["settings"] == replace(
         settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve())
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta property="article:published_time" content="{date}T08:00:00Z"></head><body><article><h1>{title}</h1>
+{paragraphs}</article></body></html>"""
+
+
+def test_a_confirmed_lower_toll_is_a_revision_shown_with_both_dates(settings, tmp_path):
+    """Written for this test: the toll of a crash rises, then a confirmed figure corrects it."""
+    pages = {
+        "early": ("2025-03-01", ["Portugal said at least 265 people were killed when the night train derailed near Coimbra.",
+                                 "Rescue teams worked through the night to reach the last carriages of the train.",
+                                 "The railway company said it would open an inquiry into the state of the track."]),
+        "later": ("2025-03-03", ["Portugal said the confirmed toll stands at 260 dead after every victim was identified.",
+                                 "The railway company has opened an inquiry into the state of the track near Coimbra.",
+                                 "Families of the victims gathered at the station for a vigil on Sunday evening."]),
+    }
+    refs = []
+    for name, (date, sentences) in pages.items():
+        page = tmp_path / f"{name}.html"
+        page.write_text(PAGE.format(title=f"Train derailment near Coimbra ({name})", date=date,
+                                    paragraphs="\n".join(f"<p>{s}</p>" for s in sentences)), encoding="utf-8")
+        refs.append((name.title(), str(page)))
+    compare_story(str(write_story(tmp_path / "crash.toml", "crash", refs)), settings)
+    with Store.open(settings.db_path, read_only=True) as store:
+        rows = store.con.sql("SELECT kind, explanation FROM contradictions WHERE story_id = 'crash'").fetchall()
+        figures = store.con.sql("SELECT outlet, value_text, status FROM figures WHERE story_id = 'crash' "
+                                "AND kind = 'count' ORDER BY outlet").fetchall()
+    assert rows == [("number-revised", "people dead: at least 265 (Early, 2025-03-01) vs 260 (Later, 2025-03-03)")]
+    assert figures == [("Early", "at least 265", "conflict"), ("Later", "260", "conflict")]

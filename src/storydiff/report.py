@@ -79,6 +79,10 @@ class ReportData:
     def explanation(self, conflict: dict) -> str:
         """One line saying what differs, as the contradictions view words it."""
         a, b = self.outlet(conflict["article_a"]), self.outlet(conflict["article_b"])
+        if conflict.get("what") and conflict["kind"] in ("number-revised", "number-update"):
+            dates = {x["article_no"]: x["published"] or "undated" for x in self.articles}
+            return (f"{conflict['what']}: {conflict['value_a']} ({a}, {dates[conflict['article_a']]}) vs "
+                    f"{conflict['value_b']} ({b}, {dates[conflict['article_b']]})")
         if conflict.get("what"):
             return f"{conflict['what']}: {conflict['value_a']} ({a}) vs {conflict['value_b']} ({b})"
         if conflict["kind"] == "negation":
