@@ -276,11 +276,12 @@ def align_story(
 
     With a PairJudge, a pair where either sentence entails the other joins one claim even below
     the cosine threshold; a contradiction from the model alone (no rule) counts only between
-    sentences already about the same fact (cosine >= nli_min_similarity). `published_of` (per
+    sentences about one moment (_nli_meaningful). `published_of` (per
     article, ISO dates) turns a number conflict where the later article gives the larger figure
     into kind 'number-update': a rising toll, not an error. `facts` (per sentence row, facts.py;
-    `fact_vectors` embed their masked contexts) are linked across articles (fact_links.py): figures of the same thing that disagree are
-    conflicts wherever their sentences sit, and sentences whose figures agree join one claim.
+    `fact_vectors` embed their masked contexts) are linked across articles (fact_links.py):
+    figures of the same thing that disagree are conflicts wherever their sentences sit, and
+    sentences whose figures agree join one claim.
     """
     candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold, settings.block_rows,
                                  settings.max_candidates, settings.exact_search_limit, settings.search_probes)
@@ -314,7 +315,7 @@ def align_story(
         for match, verdict in zip(candidates, verdicts)
         if verdict is not None and source_of[article_of[match.a]] != source_of[article_of[match.b]]
     ]
-    conflicts = _with_fact_conflicts(conflicts, fact_links, article_of, source_of)
+    conflicts = _with_fact_conflicts(conflicts, fact_links)
     conflicting = {(m.a, m.b) for m, _ in conflicts}
     agreeing = {(m.a, m.b) for m in candidates if (m.a, m.b) not in conflicting and (m.a, m.b) in entailing}
     agreeing |= {(link.a.row, link.b.row) for link in fact_links
@@ -349,17 +350,14 @@ def _nli_meaningful(match: Match, texts: Sequence[str], settings: AlignSettings)
     return match.similarity >= settings.nli_min_similarity and same_moment(texts[match.a], texts[match.b])
 
 
-def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink], article_of, source_of):
+def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink]):
     """The sentence-level conflicts, then one per sentence pair from the figures (the most
-    confident); a pair a rule or the model already flagged keeps that verdict."""
+    confident); a pair a rule or the model already flagged keeps that verdict. (link_facts
+    links figures of different sources only.)"""
     by_pair = {(m.a, m.b): (m, c) for m, c in conflicts}
     for link in sorted(fact_links, key=lambda l: -l.confidence):
-        if link.relation == "agrees" or source_of[article_of[link.a.row]] == source_of[article_of[link.b.row]]:
-            continue
         key = (link.a.row, link.b.row)
-        if key in by_pair and by_pair[key][1].kind not in ("number", "number-update"):
-            continue
-        if key in by_pair and by_pair[key][1].what:
+        if link.relation == "agrees" or key in by_pair:
             continue
         conflict = Conflict(link.relation, link.confidence, (link.a.start, link.a.end), (link.b.start, link.b.end),
                             link.b.high < link.a.low, link.a.slot_label, link.confidence,
