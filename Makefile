@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo test eval bench clean
+.PHONY: setup demo test test-browser eval bench clean
 
 setup: $(VENV)/.installed
 
@@ -25,6 +25,11 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -q
+
+# The demo report and the report index in headless Chromium (Debian package `chromium`).
+# STORYDIFF_SCREENSHOTS=DIR also saves a screenshot of each.
+test-browser: setup
+	STORYDIFF_BROWSER=1 $(BIN)/pytest -q -m browser
 
 # Scores on ../shared/data (MRPC test, SICK test, RTE dev) and the sample story; writes
 # eval/results.json. Then the real-news development stories with the editors' scorer

@@ -16,8 +16,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 import storydiff
 from storydiff import report
+from storydiff.adhoc import COMMAND_LINE, named_story, story_file_text, story_from_locations
 from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, NegationRule, PairJudge, RuleDetector
+from storydiff.console import progress
 from storydiff.fact_links import context_vectors, contexts_to_embed
 from storydiff.facts import extract_facts
 from storydiff.embed import embed_texts, embedder_name, load_embedder, text_hash
@@ -29,7 +31,7 @@ from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
 from storydiff.segment import split_sentences
 from storydiff.settings import Settings
 from storydiff.store import Store
-from storydiff.story import ArticleRef, load_story
+from storydiff.story import ArticleRef, Story, load_story
 
 
 log = logging.getLogger("storydiff")
@@ -45,6 +47,7 @@ class StorySummary:
     # work done by this run, not taken from the caches: pages extracted, sentences embedded,
     # sentence pairs through the NLI model (each direction counts)
     work: dict[str, int] = field(default_factory=dict)
+    story_file: str | None = None  # TOML of a story given as URLs (compare_urls): save it to re-run
 
 
 # Retries happen inside the fetcher, not here: it honours the wait a server asks for (Retry-After).
@@ -125,9 +128,34 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     it leaves the previous results of the story as they were."""
     settings = settings or Settings()
     story = load_story(story_file)
-    log.info("%s: fetching %d articles", story.id, len(story.articles))
+    outcomes, extracted = _read_articles(story, settings)
+    return _compare_articles(story, outcomes, extracted, settings)
+
+
+@flow(name="compare-urls", task_runner=ThreadPoolTaskRunner(max_workers=4))
+def compare_urls(locations: list[str], story_id: str | None = None, title: str | None = None,
+                 settings: Settings | None = None) -> StorySummary:
+    """compare_story for URLs or paths given directly: outlets are named after the pages' site
+    names (else their hosts), the story after its title (else the first page's), as a slug."""
+    settings = settings or Settings()
+    provisional = story_from_locations(locations)
+    outcomes, extracted = _read_articles(provisional, settings)
+    with open_store(settings) as store:
+        taken = store.story_urls()
+    story = named_story(provisional, [o.extracted for o in outcomes], taken, story_id, title)
+    for outcome, ref in zip(outcomes, story.articles):
+        outcome.ref = ref
+    return replace(_compare_articles(story, outcomes, extracted, settings), story_file=story_file_text(story))
+
+
+def _read_articles(story: Story, settings: Settings) -> tuple[list[ArticleOutcome], int]:
+    """Every article fetched (or read) and extracted; the pages newly extracted."""
+    log.info("%s: fetching %d articles", story.id if story.path != COMMAND_LINE else "compare", len(story.articles))
     outcomes = _fetch_all(story.articles, settings)
-    extracted = _extract_all(outcomes, settings)
+    return outcomes, _extract_all(outcomes, settings)
+
+
+def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: int, settings: Settings) -> StorySummary:
     usable = [o for o in outcomes if o.usable]
     log.info("%s: %d of %d articles usable", story.id, len(usable), len(outcomes))
     if not usable:
@@ -168,6 +196,7 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
 
 def _summary(store: Store, story, outcomes: list[ArticleOutcome], settings: Settings, work: dict[str, int]) -> StorySummary:
     report_path = report.write_html(store, story.id, settings.report_dir)
+    report.write_index(store, settings.report_dir)
     claims = store.frame("claims_of_story", [story.id])
     log.info("%s: report %s", story.id, report_path)
     counts = claims.group_by("status").len().rows() if claims.height else []
@@ -235,15 +264,17 @@ def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
             except FetchError as exc:
                 outcome.status = exc.reason
         futures = [(o, fetch_task.submit(o.ref, fetcher)) for o in to_fetch if o.ref.is_remote]
-        for outcome, future in futures:
-            future.wait()
-            value = future.state.result(raise_on_failure=False)
-            if isinstance(value, Page):
-                outcome.page = value
-            elif isinstance(value, FetchError):
-                outcome.status = value.reason
-            else:
-                outcome.status = f"fetch failed ({type(value).__name__})"
+        with progress("fetching", len(futures), "page") as advance:
+            for outcome, future in futures:
+                future.wait()
+                value = future.state.result(raise_on_failure=False)
+                if isinstance(value, Page):
+                    outcome.page = value
+                elif isinstance(value, FetchError):
+                    outcome.status = value.reason
+                else:
+                    outcome.status = f"fetch failed ({type(value).__name__})"
+                advance(1)
     fetched = [o.page for o in to_fetch if o.page is not None]
     if fetched:
         with open_store(settings) as store:  # kept even if a later stage fails

@@ -156,3 +156,87 @@ FROM sentences s
 JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no
 JOIN story_claims c ON c.story_id = s.story_id AND c.claim_id = s.claim_id
 WHERE s.story_id = ?;
+
+-- name: story_urls
+-- Each story's article URLs: `storydiff compare` re-uses the id of a story with the same links.
+SELECT story_id, list(url) AS urls FROM story_articles GROUP BY story_id;
+
+-- name: story_index
+-- One row per story for the report index: when it ran, its articles, its claims per label.
+WITH articles AS (
+    SELECT story_id,
+           count(*) FILTER (WHERE status IN ('ok', 'truncated')) AS compared,
+           count(*) FILTER (WHERE status NOT IN ('ok', 'truncated')) AS failed,
+           list_sort(list(outlet)) AS outlets
+    FROM story_articles GROUP BY story_id
+), claims AS (
+    SELECT story_id,
+           count(*) FILTER (WHERE status = 'contradicted') AS contradicted,
+           count(*) FILTER (WHERE status = 'shared') AS shared,
+           count(*) FILTER (WHERE status = 'possibly-shared') AS possibly_shared,
+           count(*) FILTER (WHERE status = 'unique') AS "unique"
+    FROM story_claims GROUP BY story_id
+)
+SELECT s.story_id, s.title, s.compared_at,
+       coalesce(a.compared, 0) AS compared, coalesce(a.failed, 0) AS failed, coalesce(a.outlets, []) AS outlets,
+       coalesce(c.contradicted, 0) AS contradicted, coalesce(c.shared, 0) AS shared,
+       coalesce(c.possibly_shared, 0) AS possibly_shared, coalesce(c."unique", 0) AS "unique"
+FROM stories s
+LEFT JOIN articles a USING (story_id)
+LEFT JOIN claims c USING (story_id)
+ORDER BY s.compared_at DESC, s.story_id;
+
+-- Public views, for the notebook API and `storydiff export`: $1 is a list of story ids, or NULL
+-- for every story. One query per view; the view itself (schema.sql) holds the logic.
+
+-- name: view_compared_stories
+SELECT * FROM compared_stories
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id;
+
+-- name: view_story_claims
+SELECT * FROM story_claims
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id,
+         CASE status WHEN 'contradicted' THEN 0 WHEN 'shared' THEN 1 WHEN 'possibly-shared' THEN 2 ELSE 3 END,
+         n_outlets DESC, claim_id;
+
+-- name: view_claim_sentences
+SELECT * FROM claim_sentences
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, claim_id, outlet, sentence_id;
+
+-- name: view_contradictions
+SELECT * FROM contradictions
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, claim_id, outlet_a, outlet_b, sentence_a, sentence_b;
+
+-- name: view_updates
+SELECT * FROM updates
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, what, outlet_a, outlet_b;
+
+-- name: view_figures
+SELECT * FROM figures
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, slot, outlet, sentence_id, value_text;
+
+-- name: view_richer_sentences
+SELECT * FROM richer_sentences
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, claim_id, richer_outlet, other_outlet;
+
+-- name: view_outlet_coverage
+SELECT * FROM outlet_coverage
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, outlet;
+
+-- name: view_articles
+SELECT * FROM articles
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, outlet, url;
+
+-- name: view_article_versions
+SELECT * FROM article_versions
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY story_id, outlet, url, version;

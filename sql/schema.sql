@@ -169,6 +169,10 @@ CREATE TABLE IF NOT EXISTS facts (
     status       VARCHAR NOT NULL         -- conflict, update, agrees, single
 );
 
+-- One row per story: its title, where it came from (a story file, or "<command line>"), its last run.
+CREATE OR REPLACE VIEW compared_stories AS
+SELECT story_id, title, source_file, compared_at, sentence_pairs, unjudged_pairs FROM stories;
+
 CREATE OR REPLACE VIEW articles AS
 SELECT story_id, outlet, url, status, error, title, published, fetched_at, n_sentences, truncation
 FROM story_articles;

@@ -8,7 +8,7 @@ from flows.compare import StorySummary, build_deployment, compare_stories, compa
 from storydiff.errors import NothingToCompareError
 from storydiff.gold import load_gold, score_story
 from storydiff.settings import Settings
-from storydiff.store import Store, load_queries
+from storydiff.store import PUBLIC_VIEWS, Store, load_queries
 
 from conftest import SAMPLE_GOLD, SAMPLE_STORY, write_story
 
@@ -127,12 +127,16 @@ def test_every_named_query_runs(sample_run):
         "conflicts_of_story": ["louvre-heist"], "coverage_of_story": ["louvre-heist"],
         "figures_of_story": ["louvre-heist", "louvre-heist"],
         "sentence_labels": ["louvre-heist"],
-    }
+        "story_urls": [], "story_index": [],
+    } | {f"view_{view}": [["louvre-heist"]] for view in PUBLIC_VIEWS}
     assert set(params) == set(load_queries()), "add the new query to this test"
     with Store.open(settings.db_path, read_only=True) as store:
         for name, args in params.items():
             if args is not None:
                 store.con.execute(store.q[name], args).fetchall()
+        for view in PUBLIC_VIEWS:  # the named query of a view gives the view's rows, all of them
+            everything = store.con.sql(store.q[f"view_{view}"], params=[None]).pl()
+            assert everything.sort(everything.columns).equals(store.con.sql(f"SELECT * FROM {view}").pl().sort(everything.columns))
         assert store.con.sql("SELECT count(*) FROM fetches").fetchall()[0][0] == 6
         assert store.con.sql("SELECT count(*) FROM pages").fetchall()[0][0] == 6
 

@@ -31,8 +31,10 @@ def test_script_payloads_in_title_outlet_and_sentence_are_escaped(tmp_path, caps
 
     html = (reports / "evil.html").read_text(encoding="utf-8")
     assert "<script" not in html.lower() and "<img" not in html.lower()
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html  # title and sentence, as text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html  # title and sentence, as text
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index.lower() and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in index
 
     assert main(["report", "evil", "--db", str(db), "--format", "md"]) == 0
     markdown = capsys.readouterr().out

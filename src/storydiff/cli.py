@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from . import console
 from .errors import StorydiffError
 from .settings import Settings
 
@@ -21,13 +22,17 @@ SAMPLE_STORY = Path("data/stories/louvre-heist.toml")
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    verbose = getattr(args, "verbose", False)
     # Prefect reads these when it is imported, which happens below, inside the commands.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose or args.command == "serve" else "CRITICAL")
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose or args.command == "serve" else "CRITICAL")
+    # Prefect's embedded server gives up after 20 s, which a busy 2-core machine exceeds
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     logging.getLogger("storydiff").setLevel(logging.INFO)
+    console.configure(bars=None, verbose=verbose)
     try:
         settings = Settings.from_env()
-        if args.db:
+        if getattr(args, "db", None):
             settings = replace(settings, db_path=Path(args.db))
         return args.handler(args, settings)
     except StorydiffError as exc:
@@ -37,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         print("storydiff: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, not a traceback
-        if args.verbose:
+        if verbose:
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"storydiff: internal error: {type(exc).__name__}: {first} (rerun with -v for details)", file=sys.stderr)
@@ -54,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="storydiff", parents=[common],
                                      description="Compare how outlets cover one story, claim by claim.")
-    parser.set_defaults(db=None, verbose=False)
+    # no set_defaults for these: it would change the shared actions' defaults, and a subcommand
+    # would then reset an option given before it ("storydiff --db X run ...")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", parents=[common], help="compare the stories in STORY_FILE(s)")
@@ -64,6 +70,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-private-networks", action="store_true",
                      help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     run.set_defaults(handler=cmd_run)
+
+    compare = commands.add_parser("compare", parents=[common],
+                                  help="compare articles given as URLs or files, without a story file")
+    compare.add_argument("locations", nargs="+", metavar="URL_OR_PATH")
+    compare.add_argument("--id", dest="story_id", metavar="ID",
+                         help="story id, a slug (default: from the title; the same links keep their id)")
+    compare.add_argument("--title", help="story title (default: the first page's title)")
+    compare.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
+    compare.add_argument("--allow-private-networks", action="store_true",
+                         help="fetch URLs on loopback/private/link-local addresses (refused by default)")
+    compare.set_defaults(handler=cmd_compare)
+
+    export = commands.add_parser("export", parents=[common], help="write every public view to Parquet, CSV or JSON files")
+    export.add_argument("story_ids", nargs="*", metavar="STORY_ID", help="stories to export (default: all)")
+    export.add_argument("--format", choices=("parquet", "csv", "json"), default="parquet")
+    export.add_argument("--out", required=True, metavar="DIR", help="folder for the files, one per view")
+    export.set_defaults(handler=cmd_export)
 
     demo = commands.add_parser("demo", parents=[common], help="compare the bundled sample story")
     demo.set_defaults(handler=cmd_demo)
@@ -112,6 +135,34 @@ def cmd_run(args, settings: Settings) -> int:
     if args.report_dir:
         settings = replace(settings, report_dir=Path(args.report_dir))
     return _compare(args.story_files, settings)
+
+
+def cmd_compare(args, settings: Settings) -> int:
+    from flows.compare import compare_urls
+
+    from .store import Store
+
+    settings = _network_opt_in(args, settings)
+    if args.report_dir:
+        settings = replace(settings, report_dir=Path(args.report_dir))
+    print(f"storydiff: comparing {len(args.locations)} article(s); database {settings.db_path}", file=sys.stderr)
+    summary = compare_urls(args.locations, args.story_id, args.title, settings)
+    with Store.open(settings.db_path, read_only=True, lock_timeout_s=settings.lock_timeout_s) as store:
+        print(format_summary(summary, store))
+    print(f"\n# The story as a file: save it (e.g. as {summary.story_id}.toml) to re-run it with `storydiff run`\n"
+          f"# or schedule it with `storydiff serve`.\n{summary.story_file}", end="")
+    return 0
+
+
+def cmd_export(args, settings: Settings) -> int:
+    from .export import export_views
+    from .store import Store
+
+    with Store.open(settings.db_path, read_only=True, lock_timeout_s=settings.lock_timeout_s) as store:
+        written = export_views(store, Path(args.out), args.format, args.story_ids or None)
+    for path in written:
+        print(path)
+    return 0
 
 
 def cmd_demo(args, settings: Settings) -> int:

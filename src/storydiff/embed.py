@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .console import progress, quiet_model_loading
 from .errors import StorydiffError
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
@@ -41,7 +42,8 @@ class Embedder:
 
         self.name = embedder_name(model, "torch")
         self.batch_size = batch_size
-        self._model = SentenceTransformer(resolve_model(model), device="cpu")
+        with quiet_model_loading():
+            self._model = SentenceTransformer(resolve_model(model), device="cpu")
 
     @property
     def dimension(self) -> int:
@@ -52,10 +54,14 @@ class Embedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        with progress("embedding", len(texts), "sentence") as advance:
+            for start in range(0, len(texts), self.batch_size):
+                batch = list(texts[start:start + self.batch_size])
+                vectors[start:start + len(batch)] = self._model.encode(
+                    batch, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False)
+                advance(len(batch))
+        return vectors
 
 
 class OnnxEmbedder:
@@ -86,8 +92,10 @@ class OnnxEmbedder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths, little padding
         batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         outputs = self._runner.run_all(self._tokenizer([texts[i] for i in rows]) for rows in batches)
-        for rows, output in zip(batches, outputs):
-            vectors[rows] = output
+        with progress("embedding", len(texts), "sentence") as advance:
+            for rows, output in zip(batches, outputs):
+                vectors[rows] = output
+                advance(len(rows))
         return vectors
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .console import progress, quiet_model_loading
 from .errors import StorydiffError
 
 PACKAGED_NLI_MODEL = "storydiff-nli-minilm-l6"
@@ -62,7 +63,8 @@ class NliModel:
             from transformers import AutoModelForSequenceClassification
 
             # fp16 on disk, fp32 in memory: CPUs run half precision slowly
-            self._model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
+            with quiet_model_loading():
+                self._model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32).eval()
             self._inputs = set(inspect.signature(self._model.forward).parameters)
         elif backend in ("onnx", "onnx-int8") and cache_dir is not None:
             from .onnx_export import Runner, cache_folder, exported
@@ -80,10 +82,12 @@ class NliModel:
         batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         feeds = (self._tokenizer([pairs[i][0] for i in rows], [pairs[i][1] for i in rows]) for rows in batches)
         outputs = map(self._torch_logits, feeds) if self.backend == "torch" else self._runner.run_all(feeds)
-        for rows, logits in zip(batches, outputs):
-            logits = logits.astype(np.float32)
-            exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-            probabilities[rows] = (exp / exp.sum(axis=1, keepdims=True))[:, self._columns]
+        with progress("judging", len(pairs), "pair") as advance:
+            for rows, logits in zip(batches, outputs):
+                logits = logits.astype(np.float32)
+                exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+                probabilities[rows] = (exp / exp.sum(axis=1, keepdims=True))[:, self._columns]
+                advance(len(rows))
         return probabilities
 
     def _torch_logits(self, batch: dict[str, np.ndarray]) -> np.ndarray:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .console import quiet_model_loading
+
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -29,6 +31,14 @@ def exported(folder: Path, source: str, wrap: Callable, output: str, quantized: 
 
     `wrap(encoder_loader, names)` returns the torch module to export: it takes the tokenizer's
     tensors in `names` order and returns `output`."""
+    fp32, int8 = folder / "model.onnx", folder / "model-int8.onnx"
+    if not fp32.exists() or (quantized and not int8.exists()):
+        with quiet_model_loading():
+            _export(folder, source, wrap, output, quantized)
+    return int8 if quantized else fp32
+
+
+def _export(folder: Path, source: str, wrap: Callable, output: str, quantized: bool) -> None:
     fp32, int8 = folder / "model.onnx", folder / "model-int8.onnx"
     if not fp32.exists():
         import torch
@@ -54,7 +64,6 @@ def exported(folder: Path, source: str, wrap: Callable, output: str, quantized: 
         quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul"])
         partial.replace(int8)
-    return int8 if quantized else fp32
 
 
 def usable_cores() -> int:
@@ -88,8 +97,12 @@ class Runner:
 
         if self.workers == 1:
             return map(run, feeds)
-        with ThreadPoolExecutor(self.workers) as pool:
-            return iter(list(pool.map(run, feeds)))
+
+        def in_order() -> Iterator[np.ndarray]:  # each output as soon as it and those before it are done
+            with ThreadPoolExecutor(self.workers) as pool:
+                yield from pool.map(run, feeds)
+
+        return in_order()
 
 
 class FastTokenizer:

@@ -1,15 +1,21 @@
 """Report stage: a story's diff as self-contained HTML, Markdown or JSON.
 
-All text in a report comes from the web: HTML output escapes every piece of it.
+All text in a report comes from the web: HTML is rendered from Jinja2 templates with
+autoescaping on (templates/), Markdown escapes every value by hand.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from .errors import StorydiffError
 from .results import USABLE_STATUSES
@@ -138,7 +144,7 @@ def write_html(store: Store, story_id: str, report_dir: Path) -> Path:
     if path.resolve().parent != report_dir.resolve():
         raise StorydiffError(f"report for {story_id!r} would leave {report_dir}; no report written")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(load_report(store, story_id)), encoding="utf-8")
+    path.write_text(render_html(load_report(store, story_id), index_link=True), encoding="utf-8")
     return path
 
 
@@ -261,152 +267,62 @@ def _md_mark(text: str, start: int | None, end: int | None) -> str:
 
 
 # -- HTML ----------------------------------------------------------------------------------
-CSS = """
-body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1d232a;background:#fafafa}
-h1{margin:0 0 .3rem} .meta{color:#5a6570;margin-bottom:1.2rem}
-.chips span{display:inline-block;padding:.15rem .6rem;border-radius:1rem;margin-right:.4rem;font-weight:600}
-table{border-collapse:collapse;width:100%;background:#fff;margin:.6rem 0 1.6rem}
-th,td{border:1px solid #d8dde2;padding:.45rem .55rem;vertical-align:top;text-align:left}
-th{background:#eef1f4;position:sticky;top:0}
-tr.shared td.status,.chip-shared{background:#d8f1dd} tr.unique td.status,.chip-unique{background:#e7ecf5}
-tr.contradicted td.status,.chip-contradicted{background:#f9d6d5}
-tr.updated td.status{background:#fbeecb}
-tr.possibly-shared td.status,.chip-possibly-shared{background:#fbeecb} tr.possibly-shared td.cell:not(:empty){background:#fffaf0}
-del{background:#fbe0df} ins{background:#dff3e3;text-decoration:none}
-tr.contradicted td.cell:not(:empty){background:#fdf0ef} tr.shared td.cell:not(:empty){background:#f1faf3}
-tr.unique td.cell:not(:empty){background:#f6f8fb}
-td.status{font-weight:600;white-space:nowrap} td.cell p{margin:0 0 .4rem}
-mark{background:#ffd54d;padding:0 .1rem;border-radius:2px}
-tr.updated td.cell:not(:empty){background:#fffaf0} details summary{cursor:pointer;font-weight:600}
-.failed td{background:#fff4e5} .note{color:#5a6570;font-size:.92rem}
-"""
+# Jinja2 with autoescaping on for every template: web text is escaped by construction, and a
+# value is output raw only where it is wrapped in Markup after escaping its parts (`marked`).
+TEMPLATES = Path(__file__).with_name("templates")
+FIGURE_CLASS = {"conflict": "contradicted", "update": "updated", "agrees": "shared"}
 
 
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+@cache
+def _environment() -> Environment:
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.filters["when"] = _when
+    environment.filters["marked"] = _marked
+    return environment
 
 
-def _mark(text: str, start: int | None, end: int | None) -> str:
+def _marked(text: str, start: int | None, end: int | None) -> Markup:
+    """The sentence with the span that differs in <mark>; every part escaped."""
     if start is None or end is None:
-        return _e(text)
-    return f"{_e(text[:start])}<mark>{_e(text[start:end])}</mark>{_e(text[end:])}"
+        return escape(text)
+    return Markup("{}<mark>{}</mark>{}").format(text[:start], text[start:end], text[end:])
 
 
-def render_html(data: ReportData) -> str:
-    counts = data.counts()
+def render_html(data: ReportData, index_link: bool = False) -> str:
     ok = data.ok_articles
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>storydiff: {_e(data.title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>{_e(data.title)}</h1>",
-        f"<div class='meta'>story <code>{_e(data.story_id)}</code> · {len(ok)} of {len(data.articles)} articles compared"
-        f" · {_e(_when(data.compared_at))}</div>",
-        "<div class='chips'>" + "".join(
-            f"<span class='chip-{s}'>{counts[s]} {s}</span>" for s in STATUS_ORDER
-            if counts[s] or s != "possibly-shared") + "</div>",
-    ]
-    if data.budget_note():
-        parts.append(f"<p class='note'>{_e(data.budget_note())}</p>")
-    for a in data.truncated_articles:
-        parts.append(f"<p class='note'><b>{_e(a['outlet'])}</b> could only be read in part ({_e(a['truncation'])}): "
-                     "a claim it lacks is marked <i>possibly shared</i>, not unique.</p>")
-    if data.failed_articles:
-        parts.append("<h2>Articles that could not be compared</h2><table class='failed'><tr><th>outlet</th><th>url</th><th>reason</th></tr>")
-        parts += [f"<tr><td>{_e(a['outlet'])}</td><td>{_e(a['url'])}</td><td>{_e(a['status'])}</td></tr>" for a in data.failed_articles]
-        parts.append("</table>")
-    for original, copies in data.republications():
-        parts.append(f"<p class='note'>{_e(original['outlet'])}'s text is republished by "
-                     f"{_e(', '.join(c['outlet'] for c in copies))}: they count as one source, not as corroboration.</p>")
-    if data.figures:
-        parts += _figures_table(data)
-    if data.conflicts:
-        parts.append("<h2>Contradictions</h2><table id='contradictions'><tr><th>kind</th><th>what differs</th>"
-                     "<th>confidence</th><th>outlet</th><th>says</th><th>outlet</th><th>says</th></tr>")
-        for k in data.conflicts:
-            parts.append(
-                f"<tr class='{'updated' if k['kind'] == 'number-update' else 'contradicted'}'><td class='status'>{_e(k['kind'])}</td>"
-                f"<td>{_e(data.explanation(k))}</td><td>{k['confidence']:.2f}</td>"
-                f"<td>{_e(data.outlet(k['article_a']))}</td><td>{_mark(k['sentence_a'], k['span_a_start'], k['span_a_end'])}</td>"
-                f"<td>{_e(data.outlet(k['article_b']))}</td><td>{_mark(k['sentence_b'], k['span_b_start'], k['span_b_end'])}</td></tr>")
-        parts.append("</table>")
-    parts += _claims_side_by_side(data, ok) if len(ok) <= SIDE_BY_SIDE_MAX else _claims_listed(data)
-    parts.append("</table><h2>Coverage by outlet</h2><table><tr><th>outlet</th><th>sentences</th><th>shared</th><th>unique</th>"
-                 "<th>contradicted</th><th>possibly shared</th></tr>")
-    parts += [f"<tr><td>{_e(r['outlet'])}</td><td>{r['sentences']}</td><td>{r['shared']}</td><td>{r['unique']}</td>"
-              f"<td>{r['contradicted']}</td><td>{r['possibly_shared']}</td></tr>" for r in data.coverage]
-    parts.append("</table>")
-    if data.versions:
-        parts.append("<h2>Updates since the first fetch</h2><table><tr><th>outlet</th><th>version</th><th>fetched</th>"
-                     "<th>changes</th></tr>")
-        for v in data.versions:
-            changes = "".join(f"<p>{_change_html(c)}</p>" for c in v["changes"])
-            parts.append(f"<tr><td>{_e(v['outlet'])}</td><td>{v['version']}</td><td>{_e(_when(v['fetched_at']))}</td>"
-                         f"<td>+{v['added']} −{v['removed']} ~{v['edited']}{changes}</td></tr>")
-        parts.append("</table>")
-    parts.append("<p class='note'>shared: an independent outlet says the same · unique: only this outlet (or copies of its text) · "
-                 "possibly shared: only one source says it, but an outlet that could only be read in part may say it too · "
-                 "contradicted: another outlet states something incompatible (kind: number, date, number-revised: a later "
-                 "confirmed figure lower than an earlier one, negation, or nli: the trained model) · "
-                 "number-update: a toll that changed between reports, listed but not counted as a contradiction.</p></body></html>")
-    return "\n".join(parts)
-
-
-def _figures_table(data: ReportData) -> list[str]:
-    """One row per thing counted by two outlets or more; each outlet's figure, its sentence on
-    hover (title) or click (details)."""
     rows = data.figure_rows()
-    outlets = sorted({o for r in rows for o in r["values"]})
-    if len(outlets) > SIDE_BY_SIDE_MAX:
-        outlets = []  # too many columns: figures listed in one cell
-    parts = ["<h2>Figures</h2><p class='note'>Each thing counted by two outlets or more, and each outlet's figure "
-             "(hover or click a figure for its sentence). conflict: outlets disagree · update: it changed between "
-             "reports · agrees: they give the same figure.</p><table id='figures'><tr><th>what</th><th>status</th>"
-             + ("".join(f"<th>{_e(o)}</th>" for o in outlets) if outlets else "<th>figures</th>") + "</tr>"]
-    for r in rows:
-        def cell(facts: list[dict]) -> str:
-            return "".join(
-                f"<details title='{_e(f['sentence'])}'><summary>{_e(f['value_text'])}</summary>"
-                f"<span class='note'>{_e(f['sentence'])}{' (' + _e(f['published']) + ')' if f['published'] else ''}</span>"
-                "</details>" for f in facts)
-        status = {"conflict": "contradicted", "update": "updated", "agrees": "shared"}.get(r["status"], "unique")
-        if outlets:
-            cells = "".join(f"<td class='cell'>{cell(r['values'].get(o, []))}</td>" for o in outlets)
-        else:
-            cells = "<td class='cell'>" + "".join(f"<b>{_e(o)}</b> {cell(fs)}" for o, fs in r["values"].items()) + "</td>"
-        parts.append(f"<tr class='{status}'><td>{_e(r['what'])}</td><td class='status'>{_e(r['status'])}</td>{cells}</tr>")
-    parts.append("</table>")
-    return parts
+    figure_outlets = sorted({o for r in rows for o in r["values"]})
+    return _environment().get_template("report.html.j2").render(
+        data=data, ok=ok, counts=data.counts(), statuses=STATUS_ORDER, index_link=index_link,
+        figure_rows=rows, figure_class=FIGURE_CLASS,
+        # too many columns: each row lists its outlets' figures in one cell
+        figure_outlets=figure_outlets if len(figure_outlets) <= SIDE_BY_SIDE_MAX else [],
+        # past SIDE_BY_SIDE_MAX outlets a column each is unreadable (and the page huge)
+        side_by_side=len(ok) <= SIDE_BY_SIDE_MAX, outlets_named=OUTLETS_NAMED)
 
 
-def _claims_side_by_side(data: ReportData, ok: list[dict]) -> list[str]:
-    parts = ["<h2>Claims side by side</h2><table><tr><th>status</th>"
-             + "".join(f"<th>{_e(a['outlet'])}</th>" for a in ok) + "</tr>"]
-    for claim in data.claims:
-        cells = "".join(
-            "<td class='cell'>" + "".join(f"<p>{_e(t)}</p>" for t in claim["sentences"].get(a["article_no"], [])) + "</td>"
-            for a in ok)
-        parts.append(f"<tr class='{_e(claim['status'])}'><td class='status'>{_e(claim['status'])}</td>{cells}</tr>")
-    return parts
+def render_index(stories: list[dict], report_dir: Path, database: str, updated: datetime) -> str:
+    """Every story of the database, linked to its report when that is in report_dir."""
+    rows = []
+    for story in stories:
+        name = f"{story['story_id']}.html"
+        linked = SLUG.match(story["story_id"]) and (Path(report_dir) / name).is_file()
+        rows.append(story | {"report": name if linked else None})
+    return _environment().get_template("index.html.j2").render(stories=rows, database=database, updated=updated)
 
 
-def _claims_listed(data: ReportData) -> list[str]:
-    """Past SIDE_BY_SIDE_MAX outlets a column each is unreadable (and the page huge): one row per
-    claim, with who says it."""
-    parts = ["<h2>Claims</h2><table><tr><th>status</th><th>outlets</th><th>claim</th></tr>"]
-    for claim in data.claims:
-        outlets = claim["outlets"]
-        named = ", ".join(outlets[:OUTLETS_NAMED]) + (f" and {len(outlets) - OUTLETS_NAMED} more" if len(outlets) > OUTLETS_NAMED else "")
-        parts.append(f"<tr class='{_e(claim['status'])}'><td class='status'>{_e(claim['status'])}</td>"
-                     f"<td>{len(outlets)}: {_e(named)}</td><td class='cell'><p>{_e(claim['text'])}</p></td></tr>")
-    return parts
+def write_index(store: Store, report_dir: Path) -> Path:
+    """<report_dir>/index.html, listing every story in the database."""
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    path = report_dir / "index.html"
+    text = render_index(store.frame("story_index").to_dicts(), report_dir, str(store.path), datetime.now(timezone.utc))
+    partial = path.with_suffix(f".{os.getpid()}.partial")  # a reader never sees half a page
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return path
 
 
 def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if isinstance(value, datetime) else str(value or "")
-
-
-def _change_html(change: dict) -> str:
-    before = f"<del>{_e(change['before'])}</del>" if change["before"] else ""
-    after = f"<ins>{_e(change['after'])}</ins>" if change["after"] else ""
-    return f"{_e(change['kind'])}: {before}{' → ' if before and after else ''}{after}"

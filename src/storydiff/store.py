@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -24,6 +24,9 @@ from .versions import counts, diff_sentences
 LOCK_HOLDER = re.compile(r"PID (\d+)")
 LOCK_POLL_S = 0.2
 NAME_HEADER = re.compile(r"^--\s*name:\s*(\S+)\s*$", re.MULTILINE)
+# What users query (README "The database"): `storydiff export` writes each, the API reads each.
+PUBLIC_VIEWS = ("compared_stories", "story_claims", "claim_sentences", "contradictions", "updates", "figures", "richer_sentences",
+                "outlet_coverage", "articles", "article_versions")
 STORY_TABLE_DELETES = (
     "delete_claim_members", "delete_facts", "delete_conflicts", "delete_sentence_matches", "delete_sentences",
     "delete_story_articles", "delete_story",
@@ -217,6 +220,19 @@ class Store:
     # -- reading -------------------------------------------------------------------------
     def frame(self, name: str, params: list | None = None) -> pl.DataFrame:
         return self.con.sql(self.q[name], params=params or []).pl()
+
+    def story_urls(self) -> dict[str, frozenset[str]]:
+        return {story_id: frozenset(urls) for story_id, urls in self.con.execute(self.q["story_urls"]).fetchall()}
+
+    def view(self, name: str, story_ids: Sequence[str] | None = None) -> duckdb.DuckDBPyRelation:
+        """A public view's rows (of these stories, or all), through its named query."""
+        if name not in PUBLIC_VIEWS:
+            raise StoreError(f"no public view {name!r} (views: {', '.join(PUBLIC_VIEWS)})")
+        return self.con.sql(self.q[f"view_{name}"], params=[list(story_ids) if story_ids is not None else None])
+
+    def missing_stories(self, story_ids: Iterable[str]) -> list[str]:
+        known = set(self.view("compared_stories").pl()["story_id"].to_list())
+        return [s for s in story_ids if s not in known]
 
     def sql(self, query: str) -> pl.DataFrame:
         """A user's own query (the `storydiff sql` command)."""
