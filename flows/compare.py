@@ -134,15 +134,16 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
 
 @flow(name="compare-urls", task_runner=ThreadPoolTaskRunner(max_workers=4))
 def compare_urls(locations: list[str], story_id: str | None = None, title: str | None = None,
-                 settings: Settings | None = None) -> StorySummary:
+                 settings: Settings | None = None, outlets: list[str] | None = None) -> StorySummary:
     """compare_story for URLs or paths given directly: outlets are named after the pages' site
-    names (else their hosts), the story after its title (else the first page's), as a slug."""
+    names (else their hosts) unless `outlets` names them, the story after its title (else the
+    first page's), as a slug."""
     settings = settings or Settings()
     provisional = story_from_locations(locations)
     outcomes, extracted = _read_articles(provisional, settings)
     with open_store(settings) as store:
         taken = store.story_urls()
-    story = named_story(provisional, [o.extracted for o in outcomes], taken, story_id, title)
+    story = named_story(provisional, [o.extracted for o in outcomes], taken, story_id, title, outlets)
     for outcome, ref in zip(outcomes, story.articles):
         outcome.ref = ref
     return replace(_compare_articles(story, outcomes, extracted, settings), story_file=story_file_text(story))

@@ -240,3 +240,44 @@ ORDER BY story_id, outlet, url;
 SELECT * FROM article_versions
 WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
 ORDER BY story_id, outlet, url, version;
+
+-- name: feed_states
+SELECT url, outlet, etag, last_modified, body_hash, status, failures, disabled, next_poll_at, last_polled_at
+FROM feeds ORDER BY outlet, url;
+
+-- name: add_feed
+INSERT INTO feeds (url, outlet, status, failures, disabled) VALUES (?, ?, 'new', 0, false)
+ON CONFLICT (url) DO NOTHING;
+
+-- name: delete_feed
+DELETE FROM feeds WHERE url = ?;
+
+-- name: save_feed_state
+INSERT OR REPLACE INTO feeds (url, outlet, etag, last_modified, body_hash, status, failures, disabled, next_poll_at,
+                              last_polled_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: insert_feed_items
+-- New items only: not the same canonical URL, nor the same GUID or content from the same outlet.
+INSERT INTO feed_items (url, outlet, feed_url, guid, content_hash, title, summary, published, first_seen)
+SELECT DISTINCT ON (i.url) i.url, i.outlet, i.feed_url, i.guid, i.content_hash, i.title, i.summary, i.published,
+       i.first_seen
+FROM incoming_feed_items i
+WHERE NOT EXISTS (SELECT 1 FROM feed_items f
+                  WHERE f.url = i.url
+                     OR (f.outlet = i.outlet AND i.guid IS NOT NULL AND f.guid = i.guid)
+                     OR (f.outlet = i.outlet AND i.title <> '' AND f.content_hash = i.content_hash))
+RETURNING url;
+
+-- name: recent_feed_items
+-- Items seen since a time, in the order storydiff saw them: what grouping works on.
+SELECT url, outlet, title, summary, published, first_seen, story_id FROM feed_items
+WHERE first_seen >= ? ORDER BY first_seen, url;
+
+-- name: assign_story
+UPDATE feed_items SET story_id = ? WHERE url = ?;
+
+-- name: view_discovered_stories
+SELECT * FROM discovered_stories
+WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
+ORDER BY last_seen DESC, story_id;

@@ -169,6 +169,35 @@ CREATE TABLE IF NOT EXISTS facts (
     status       VARCHAR NOT NULL         -- conflict, update, agrees, single
 );
 
+-- Feeds being watched (storydiff watch): the state of conditional polling, per feed.
+CREATE TABLE IF NOT EXISTS feeds (
+    url            VARCHAR PRIMARY KEY,     -- rewritten after a permanent redirect (301/308)
+    outlet         VARCHAR NOT NULL,
+    etag           VARCHAR,                 -- exactly as received
+    last_modified  VARCHAR,
+    body_hash      VARCHAR,                 -- for servers that send neither
+    status         VARCHAR NOT NULL,
+    failures       INTEGER NOT NULL,
+    disabled       BOOLEAN NOT NULL,        -- 410 Gone
+    next_poll_at   TIMESTAMPTZ,             -- a failing feed is backed off
+    last_polled_at TIMESTAMPTZ
+);
+
+-- Every item seen once, keyed by its canonical URL; first_seen is when storydiff saw it, apart
+-- from the published date the feed gave (NULL when it gave none: never replaced by "now").
+CREATE TABLE IF NOT EXISTS feed_items (
+    url          VARCHAR PRIMARY KEY,
+    outlet       VARCHAR NOT NULL,
+    feed_url     VARCHAR NOT NULL,
+    guid         VARCHAR,
+    content_hash VARCHAR NOT NULL,
+    title        VARCHAR,
+    summary      VARCHAR,
+    published    TIMESTAMPTZ,
+    first_seen   TIMESTAMPTZ NOT NULL,
+    story_id     VARCHAR                    -- the story it was grouped into
+);
+
 -- One row per story: its title, where it came from (a story file, or "<command line>"), its last run.
 CREATE OR REPLACE VIEW compared_stories AS
 SELECT story_id, title, source_file, compared_at, sentence_pairs, unjudged_pairs FROM stories;
@@ -318,3 +347,24 @@ FROM story_articles a
 LEFT JOIN sentences s ON s.story_id = a.story_id AND s.article_no = a.article_no
 LEFT JOIN story_claims c ON c.story_id = s.story_id AND c.claim_id = s.claim_id
 GROUP BY a.story_id, a.outlet;
+
+-- Stories found by `storydiff watch`: when they were first and last seen, their articles and
+-- outlets, and their claims per label once compared.
+CREATE OR REPLACE VIEW discovered_stories AS
+WITH grouped AS (
+    SELECT story_id, min(first_seen) AS first_seen, max(first_seen) AS last_seen,
+           count(*) AS n_articles, count(DISTINCT outlet) AS n_outlets,
+           arg_min(title, coalesce(published, first_seen)) AS title
+    FROM feed_items WHERE story_id IS NOT NULL GROUP BY story_id
+), labels AS (
+    SELECT story_id,
+           count(*) FILTER (WHERE status = 'contradicted') AS contradicted,
+           count(*) FILTER (WHERE status = 'shared') AS shared,
+           count(*) FILTER (WHERE status = 'unique') AS "unique"
+    FROM story_claims GROUP BY story_id
+)
+SELECT g.story_id, g.title, g.first_seen, g.last_seen, g.n_articles, g.n_outlets,
+       l.contradicted, l.shared, l."unique", s.compared_at AS last_compared
+FROM grouped g
+LEFT JOIN labels l USING (story_id)
+LEFT JOIN stories s USING (story_id);

@@ -53,12 +53,13 @@ def story_from_locations(locations: Sequence[str], cwd: Path | None = None) -> S
 
 
 def named_story(story: Story, extracted: Sequence[ExtractedArticle | None], taken: Mapping[str, frozenset[str]],
-                story_id: str | None = None, title: str | None = None) -> Story:
+                story_id: str | None = None, title: str | None = None, outlets: Sequence[str] | None = None) -> Story:
     """The story with outlets named from the pages (site name, else the host or file name; made
     unique), its title (given, else the first page's title) and its id (given, else a slug of the
     title, made unique against `taken`: story id -> its article URLs; the story that already has
-    exactly these URLs keeps its id, so running the same links again updates one story)."""
-    outlets = unique_names(_outlet_name(ref, page) for ref, page in zip(story.articles, extracted))
+    exactly these URLs keeps its id, so running the same links again updates one story).
+    `outlets` names the articles' outlets instead (a watched feed's outlet)."""
+    outlets = unique_names(outlets or (_outlet_name(ref, page) for ref, page in zip(story.articles, extracted)))
     articles = tuple(replace(ref, outlet=name) for ref, name in zip(story.articles, outlets))
     title = (title or "").strip() or next((p.title.strip() for p in extracted if p and p.title and p.title.strip()), "")
     title = title or "Untitled story"

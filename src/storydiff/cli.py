@@ -88,6 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="DIR", help="folder for the files, one per view")
     export.set_defaults(handler=cmd_export)
 
+    cluster = commands.add_parser("cluster", parents=[common],
+                                  help="group the articles of a JSON Lines dump into stories")
+    cluster.add_argument("articles", metavar="ARTICLES.jsonl",
+                         help='one article a line: {"id", "outlet", "url", "title", "text", "published", "language"}')
+    cluster.add_argument("--out", required=True, metavar="ASSIGNMENTS.jsonl", help='one {"id", "story"} a line')
+    cluster.set_defaults(handler=cmd_cluster)
+
+    watch = commands.add_parser("watch", parents=[common],
+                                help="poll the outlets' feeds, group new articles into stories, compare them")
+    watch.add_argument("outlets_file", metavar="OUTLETS.toml")
+    watch.add_argument("--cron", help='serve on this schedule (e.g. "*/30 * * * *") instead of running once')
+    watch.add_argument("--name", default="storydiff-watch", help="deployment name (with --cron)")
+    watch.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
+    watch.add_argument("--allow-private-networks", action="store_true",
+                       help="fetch URLs on loopback/private/link-local addresses (refused by default)")
+    watch.set_defaults(handler=cmd_watch)
+
     demo = commands.add_parser("demo", parents=[common], help="compare the bundled sample story")
     demo.set_defaults(handler=cmd_demo)
 
@@ -162,6 +179,51 @@ def cmd_export(args, settings: Settings) -> int:
         written = export_views(store, Path(args.out), args.format, args.story_ids or None)
     for path in written:
         print(path)
+    return 0
+
+
+def cmd_cluster(args, settings: Settings) -> int:
+    from .discover.dump import read_articles, write_assignments
+    from .discover.grouping import group
+    from .embed import load_embedder
+
+    articles = read_articles(Path(args.articles))
+    embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
+                             settings.threads)
+    vectors = embedder.encode([a.embedding_text(settings.group.embed_chars) for a in articles])
+    stories = group(articles, vectors, settings.group)
+    write_assignments(Path(args.out), (a.id for a in articles), stories)
+    print(f"storydiff: {len(articles)} articles in {len(set(stories))} stories; wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_watch(args, settings: Settings) -> int:
+    settings = _network_opt_in(args, settings)
+    if args.report_dir:
+        settings = replace(settings, report_dir=Path(args.report_dir))
+    if args.cron:
+        from prefect import serve
+
+        from flows.watch import build_watch_deployment
+
+        deployment = build_watch_deployment(args.outlets_file, args.cron, args.name, settings)
+        print(f"serving deployment {args.name!r} on cron {args.cron!r}; Ctrl+C stops it", file=sys.stderr)
+        serve(deployment)
+        return 0
+    from flows.compare import StorySummary
+    from flows.watch import watch
+
+    from .store import Store
+
+    summary = watch(args.outlets_file, settings)
+    feeds = ", ".join(f"{n} {what}" for what, n in summary.feeds.items())
+    print(f"feeds: {feeds or 'none due'}; {summary.new_items} new items; {summary.stories} stories in the window")
+    with Store.open(settings.db_path, read_only=True, lock_timeout_s=settings.lock_timeout_s) as store:
+        for outcome in summary.compared:
+            if isinstance(outcome, StorySummary):
+                print(format_summary(outcome, store))
+            else:
+                print(f"storydiff: error: {outcome}", file=sys.stderr)
     return 0
 
 

@@ -33,6 +33,10 @@ class TransientFetchError(FetchError):
         self.retry_after = retry_after
 
 
+class FeedGoneError(FetchError):
+    """A feed answered 410 Gone: it is disabled, not retried."""
+
+
 class RefusedAddressError(FetchError):
     """A URL, or a redirect, resolves to a loopback, private, link-local or metadata address."""
 

@@ -16,7 +16,7 @@ import hashlib
 import re
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -24,12 +24,15 @@ from urllib.parse import urljoin, urlsplit
 import charset_normalizer
 import httpx
 
-from .errors import FetchError, RefusedAddressError, TransientFetchError
+from .errors import FeedGoneError, FetchError, RefusedAddressError, TransientFetchError
 from .netguard import AddressPolicy, BlockedAddressError, guarded_transport
 from .politeness import ROBOTS_AGENT, HostGate, RobotsRules
 from .settings import FetchSettings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# feeds, sitemaps, and the homepages that name feeds in <link rel="alternate">
+FEED_TYPES = HTML_TYPES + ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
+                           "application/rdf+xml", "application/x-rss+xml", "text/plain")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 REDIRECTS = (301, 302, 303, 307, 308)
 ROBOTS_MAX_BYTES = 500_000  # RFC 9309 asks crawlers to read at least 500 KiB
@@ -47,12 +50,26 @@ class Page:
 
 
 @dataclass(frozen=True)
+class FeedFetch:
+    """One conditional request for a feed (or a page that names feeds)."""
+
+    status: int  # 200 with a body, or 304 (not modified); other statuses raise FetchError
+    final_url: str
+    moved_to: str | None  # where every redirect was permanent (301/308): the URL to keep from now on
+    body: bytes
+    etag: str | None  # exactly as received
+    last_modified: str | None
+    content_type: str
+
+
+@dataclass(frozen=True)
 class _Response:
     status: int
     url: str
     headers: httpx.Headers
     body: bytes = b""  # read only for 2xx answers
     redirect_to: str | None = None
+    hops: tuple[int, ...] = ()  # statuses of the redirects followed to get here
 
 
 def content_hash(html: str) -> str:
@@ -95,15 +112,35 @@ class Fetcher:
     def fetch(self, location: str) -> Page:
         """An article by http(s) URL or file path; raises FetchError with a short reason."""
         if location.startswith(("http://", "https://")):
-            return self._fetch_with_retries(location)
+            return self._with_retries(url=location, attempt_once=lambda: self._fetch_once(location))
         return read_file(location, self.settings)
 
+    def fetch_feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FeedFetch:
+        """A feed, sitemap or homepage, asked conditionally: a 304 has no body and costs nothing
+        else. Same guard, politeness, bounds and retries as articles; 410 and other errors raise
+        FetchError (`FeedGoneError` for 410)."""
+        conditions = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+        return self._with_retries(url=url, attempt_once=lambda: self._feed_once(url, conditions))
+
+    def _feed_once(self, url: str, conditions: dict[str, str]) -> FeedFetch:
+        response = self._follow(url, url, self.settings.max_bytes, FEED_TYPES, obey_robots=True, headers=conditions,
+                                kind="not a feed")
+        moved = response.url if response.hops and all(h in (301, 308) for h in response.hops) else None
+        if response.status == 410:
+            raise FeedGoneError(url, "HTTP 410 (gone)")
+        if response.status != 304:
+            _raise_for_status(url, response)
+            if _looks_binary(response.body):
+                raise FetchError(url, "not a feed (binary body)")
+        return FeedFetch(response.status, response.url, moved, response.body, response.headers.get("etag"),
+                         response.headers.get("last-modified"), _mime(response.headers.get("content-type", "")))
+
     # -- one article ----------------------------------------------------------------------
-    def _fetch_with_retries(self, url: str) -> Page:
+    def _with_retries(self, url: str, attempt_once):
         settings = self.settings
         for attempt in range(settings.retries + 1):
             try:
-                return self._fetch_once(url)
+                return attempt_once()
             except TransientFetchError as exc:
                 if attempt == settings.retries:
                     if attempt == 0:
@@ -111,8 +148,8 @@ class Fetcher:
                     raise TransientFetchError(url, f"{exc.reason}; gave up after {attempt + 1} attempts") from None
                 wait = exc.retry_after if exc.retry_after is not None else settings.backoff_s * 2**attempt
                 if wait > settings.max_retry_after_s:
-                    raise FetchError(url, f"{exc.reason}; asked to retry after {wait:g}s, more than the "
-                                          f"{settings.max_retry_after_s:g}s limit") from None
+                    raise TransientFetchError(url, f"{exc.reason}; asked to retry after {wait:g}s, more than the "
+                                                   f"{settings.max_retry_after_s:g}s limit", wait) from None
                 time.sleep(wait)
         raise AssertionError("unreachable")
 
@@ -132,15 +169,17 @@ class Fetcher:
                     datetime.now(timezone.utc))
 
     def _follow(self, url: str, location: str, cap: int, accept: tuple[str, ...] | None,
-                obey_robots: bool) -> _Response:
+                obey_robots: bool, headers: dict[str, str] | None = None, kind: str = "not HTML") -> _Response:
         visited = [url]
+        hops: list[int] = []
         current = url
         while True:
             if obey_robots:
                 self._check_robots(location, current)
-            response = self._get(current, location, cap, accept)
+            response = self._get(current, location, cap, accept, headers, kind)
             if response.redirect_to is None:
-                return response
+                return replace(response, hops=tuple(hops))
+            hops.append(response.status)
             target = urljoin(current, response.redirect_to)
             if urlsplit(target).scheme not in ("http", "https"):
                 raise FetchError(location, f"redirected to a non-web address ({target[:200]})")
@@ -151,13 +190,14 @@ class Fetcher:
             visited.append(target)
             current = target
 
-    def _get(self, url: str, location: str, cap: int, accept: tuple[str, ...] | None) -> _Response:
+    def _get(self, url: str, location: str, cap: int, accept: tuple[str, ...] | None,
+             headers: dict[str, str] | None = None, kind: str = "not HTML") -> _Response:
         settings = self.settings
         host = urlsplit(url).netloc
         with self.gate.turn(host):
             deadline = time.monotonic() + settings.total_timeout_s  # the wait for our turn does not count
             try:
-                with self.client.stream("GET", url) as response:
+                with self.client.stream("GET", url, headers=headers) as response:
                     headers = response.headers
                     if response.status_code in REDIRECTS and "location" in headers:
                         return _Response(response.status_code, url, headers, redirect_to=headers["location"])
@@ -165,7 +205,7 @@ class Fetcher:
                         return _Response(response.status_code, url, headers)
                     mime = _mime(headers.get("content-type", ""))
                     if accept is not None and mime and mime not in accept:
-                        raise FetchError(location, f"not HTML (content-type {mime})")
+                        raise FetchError(location, f"{kind} (content-type {mime})")
                     length = headers.get("content-length", "")
                     if length.isdigit() and int(length) > cap:
                         raise FetchError(location, f"larger than the {cap}-byte limit (Content-Length {length})")

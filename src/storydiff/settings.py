@@ -90,6 +90,28 @@ class FactSettings:
 
 
 @dataclass(frozen=True)
+class GroupSettings:
+    """How articles are grouped into stories (discover/grouping.py). Chosen on the development
+    sets of ../shared/data/clusters, one setting for both (bench/cluster_eval.py)."""
+
+    # stories are cut from the average-linkage tree at this corrected similarity
+    threshold: float = 0.26
+    # hubness correction: each article's mean similarity to this many nearest neighbours ...
+    neighbours: int = 30
+    # ... times this weight is taken off its similarities
+    hub_weight: float = 0.5
+    # the similarity of two unrelated articles (median over the development sets: 0.06-0.08),
+    # standing in for the neighbours a small set does not have
+    background_similarity: float = 0.07
+    # two articles of one outlet are this much less similar (an outlet rarely files one event twice)
+    same_outlet_penalty: float = 0.5
+    # articles published further apart than this (days) never share a story; None: no window
+    window_days: int | None = 2
+    # the embedding reads the title and this many characters of the text
+    embed_chars: int = 500
+
+
+@dataclass(frozen=True)
 class Settings:
     db_path: Path = DEFAULT_DB
     report_dir: Path = Path("data/reports")
@@ -119,6 +141,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
     facts: FactSettings = field(default_factory=FactSettings)
+    group: GroupSettings = field(default_factory=GroupSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from .discover.poll import FeedState
 from .embed import text_hash
 from .errors import DatabaseBusyError, StoreError
 from .extract import ExtractedArticle
@@ -26,7 +27,7 @@ LOCK_POLL_S = 0.2
 NAME_HEADER = re.compile(r"^--\s*name:\s*(\S+)\s*$", re.MULTILINE)
 # What users query (README "The database"): `storydiff export` writes each, the API reads each.
 PUBLIC_VIEWS = ("compared_stories", "story_claims", "claim_sentences", "contradictions", "updates", "figures", "richer_sentences",
-                "outlet_coverage", "articles", "article_versions")
+                "outlet_coverage", "articles", "article_versions", "discovered_stories")
 STORY_TABLE_DELETES = (
     "delete_claim_members", "delete_facts", "delete_conflicts", "delete_sentence_matches", "delete_sentences",
     "delete_story_articles", "delete_story",
@@ -216,6 +217,43 @@ class Store:
 
     def touch_story(self, story_id: str, when: datetime) -> None:
         self.con.execute(self.q["touch_story"], [when, story_id])
+
+    # -- watched feeds -------------------------------------------------------------------
+    def feed_states(self) -> list[FeedState]:
+        return [FeedState(*row) for row in self.con.execute(self.q["feed_states"]).fetchall()]
+
+    def add_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
+        """(url, outlet) pairs; a feed already known keeps its state."""
+        for url, outlet in feeds:
+            self.con.execute(self.q["add_feed"], [url, outlet])
+
+    def save_feed_state(self, state: FeedState, previous_url: str | None = None) -> None:
+        if previous_url:  # moved for good (301/308): polled under its new URL from now on
+            self.con.execute(self.q["delete_feed"], [previous_url])
+        self.con.execute(self.q["save_feed_state"], [
+            state.url, state.outlet, state.etag, state.last_modified, state.body_hash, state.status, state.failures,
+            state.disabled, state.next_poll_at, state.last_polled_at])
+
+    def insert_feed_items(self, rows: list[dict]) -> list[str]:
+        """Rows of feed_items; returns the URLs of those not seen before."""
+        if not rows:
+            return []
+        incoming = pl.DataFrame(rows, schema={
+            "url": pl.String, "outlet": pl.String, "feed_url": pl.String, "guid": pl.String, "content_hash": pl.String,
+            "title": pl.String, "summary": pl.String, "published": pl.Datetime("us", "UTC"),
+            "first_seen": pl.Datetime("us", "UTC")})
+        self.con.register("incoming_feed_items", incoming)
+        try:
+            return [url for (url,) in self.con.execute(self.q["insert_feed_items"]).fetchall()]
+        finally:
+            self.con.unregister("incoming_feed_items")
+
+    def recent_feed_items(self, since: datetime) -> pl.DataFrame:
+        return self.frame("recent_feed_items", [since])
+
+    def assign_stories(self, assignments: Mapping[str, str]) -> None:
+        for url, story_id in assignments.items():
+            self.con.execute(self.q["assign_story"], [story_id, url])
 
     # -- reading -------------------------------------------------------------------------
     def frame(self, name: str, params: list | None = None) -> pl.DataFrame:

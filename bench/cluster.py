@@ -1,0 +1,87 @@
+"""`storydiff cluster`: quality on the development sets and cost at 1k and 10k articles.
+
+    .venv/bin/python bench/cluster.py [--shared ../shared] [--sizes 1000,10000]
+
+Quality: runs the editors' scorer (../shared/tools/cluster_eval.py) on each development set.
+Cost: grouping time after the model is loaded (embedding + grouping, timed apart) and peak
+memory, in a fresh process per size, on articles made by repeating the development sets'
+articles with a number in the title (their similarity structure is not a real feed's: this
+measures cost, not quality). Writes bench/cluster.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SETS = ("allsides-nodate", "allsides", "ecbplus")
+
+
+def quality(shared: Path) -> dict:
+    scores = {}
+    for name in SETS:
+        folder = shared / "data" / "clusters"
+        done = subprocess.run(
+            [sys.executable, str(shared / "tools" / "cluster_eval.py"), "--run",
+             f"{REPO / '.venv' / 'bin' / 'storydiff'} cluster {{input}} --out {{output}}",
+             "--input", str(folder / f"{name}.jsonl"), "--gold", str(folder / f"{name}.gold.jsonl"), "--name", name],
+            capture_output=True, text=True, check=True)
+        line = done.stdout.strip().splitlines()[-1]
+        print(line)
+        scores[name] = dict(part.split("=") for part in line.split(": ", 1)[1].split())
+    return scores
+
+
+def cost(size: int, shared: Path) -> dict:
+    """In a fresh process: model load, embedding, grouping, peak RSS."""
+    code = f"""
+import json, resource, sys, time
+sys.path.insert(0, {str(REPO / 'src')!r})
+from pathlib import Path
+from storydiff.discover.dump import read_articles
+from storydiff.discover.grouping import Article, group
+from storydiff.embed import load_embedder
+from storydiff.settings import Settings
+base = []
+for name in ("allsides", "ecbplus"):
+    base += read_articles(Path({str(shared / 'data' / 'clusters')!r}) / f"{{name}}.jsonl")
+articles = [Article(f"{{a.id}}-{{n}}", a.outlet, a.url, f"{{a.title}} {{n}}", a.text, a.published)
+            for n in range({size} // len(base) + 1) for a in base][:{size}]
+s = Settings()
+started = time.perf_counter()
+embedder = load_embedder(s.model, s.embed_batch_size, s.embed_backend, s.model_cache, s.threads)
+loaded = time.perf_counter()
+vectors = embedder.encode([a.embedding_text(s.group.embed_chars) for a in articles])
+embedded = time.perf_counter()
+stories = group(articles, vectors, s.group)
+grouped = time.perf_counter()
+print(json.dumps({{"articles": len(articles), "stories": len(set(stories)), "load_s": round(loaded - started, 2),
+                  "embed_s": round(embedded - loaded, 2), "group_s": round(grouped - embedded, 2),
+                  "after_load_s": round(grouped - loaded, 2),
+                  "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2)}}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(result)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shared", default=str(REPO.parent / "shared"))
+    parser.add_argument("--sizes", default="1000,10000")
+    args = parser.parse_args()
+    shared = Path(args.shared)
+    results = {"machine": f"{resource.getpagesize()} B pages; run {time.strftime('%Y-%m-%d')}",
+               "quality": quality(shared), "cost": [cost(int(n), shared) for n in args.sizes.split(",")]}
+    (REPO / "bench" / "cluster.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""watch: poll the outlets' feeds, group new articles into stories, compare every story that
+two outlets or more cover and that gained articles (through compare_urls: same results, caches
+and reports as any other run)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+from slugify import slugify
+
+from flows.compare import StorySummary, compare_urls, open_store
+from storydiff.discover.grouping import Article, group
+from storydiff.discover.outlets import load_outlets
+from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
+from storydiff.embed import load_embedder
+from storydiff.fetch import Fetcher
+from storydiff.settings import Settings
+
+log = logging.getLogger("storydiff")
+MAX_DISCOVERY_ROUNDS = 2  # a homepage names feeds, a sitemap index names sitemaps: followed this deep
+
+
+@dataclass(frozen=True)
+class WatchSummary:
+    feeds: dict[str, int]  # polled, not modified, unchanged, parsed, failed, disabled
+    new_items: int
+    stories: int  # stories in the window
+    compared: list[StorySummary | str] = field(default_factory=list)  # a summary, or why it failed
+
+
+@task(name="poll-feed", cache_policy=NO_CACHE)
+def poll_task(fetcher: Fetcher, state: FeedState, now: datetime) -> PollResult:
+    return poll_feed(fetcher, state, now)
+
+
+@flow(name="watch", task_runner=ThreadPoolTaskRunner(max_workers=4))
+def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
+    settings = settings or Settings()
+    outlets = load_outlets(outlets_file)
+    names = {o.name for o in outlets}
+    now = datetime.now(timezone.utc)
+    with open_store(settings) as store:
+        store.add_feeds((url, o.name) for o in outlets for url in (*o.feeds, *([o.homepage] if o.homepage else [])))
+        states = [s for s in store.feed_states() if s.outlet in names and due(s, now)]
+    results: list[PollResult] = []
+    with Fetcher(settings.fetch) as fetcher:
+        for _ in range(MAX_DISCOVERY_ROUNDS + 1):
+            if not states:
+                break
+            log.info("polling %d feeds", len(states))
+            futures = [poll_task.submit(fetcher, state, now) for state in states]
+            polled = [future.result() for future in futures]
+            results += polled
+            with open_store(settings) as store:
+                known = {s.url for s in store.feed_states()}
+                found = [(url, r.state.outlet) for r in polled for url in r.more_feeds if url not in known]
+                store.add_feeds(found)
+            states = [FeedState(url, outlet) for url, outlet in dict(found).items()]
+    rows = [{"url": item.url, "outlet": r.state.outlet, "feed_url": r.state.url, "guid": item.guid,
+             "content_hash": item.content_hash, "title": item.title, "summary": item.summary,
+             "published": item.published, "first_seen": now} for r in results for item in r.items]
+    with open_store(settings) as store:
+        for result in results:
+            store.save_feed_state(result.state, result.previous_url)
+        new_urls = set(store.insert_feed_items(rows))
+        window = timedelta(days=settings.group.window_days or 2)
+        recent = store.recent_feed_items(now - window).to_dicts()
+    log.info("%d new items; grouping %d items of the last %s", len(new_urls), len(recent), window)
+    stories = _group(recent, settings)
+    with open_store(settings) as store:
+        store.assign_stories({item["url"]: story for item, story in zip(recent, stories)})
+    compared = []
+    for story_id, members in _stories_to_compare(recent, stories, new_urls).items():
+        state = compare_urls([m["url"] for m in members], story_id, members[0]["title"] or None, settings,
+                             outlets=[m["outlet"] for m in members], return_state=True)
+        value = state.result(raise_on_failure=False)
+        compared.append(value if isinstance(value, StorySummary) else f"{story_id}: {value}")
+    return WatchSummary(feeds=_tally(results), new_items=len(new_urls), stories=len(set(stories)), compared=compared)
+
+
+def _group(items: list[dict], settings: Settings) -> list[str]:
+    """A story id for each item, grouped on what the feed says (title and summary); an item
+    keeps the id its story already had."""
+    if not items:
+        return []
+    articles = [Article(id=i["url"], outlet=i["outlet"], url=i["url"], title=i["title"] or "", text=i["summary"] or "",
+                        published=(i["published"] or i["first_seen"]).date()) for i in items]
+    embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
+                             settings.threads)
+    keys = group(articles, embedder.encode([a.embedding_text(settings.group.embed_chars) for a in articles]),
+                 settings.group)
+    names: dict[str, str] = {}
+    for item, key in zip(items, keys):  # the earliest id already given to one of its members wins
+        if item["story_id"] and key not in names:
+            names[key] = item["story_id"]
+    for item, key in zip(items, keys):
+        if key not in names:
+            first = next(i for i, k in zip(items, keys) if k == key)
+            slug = slugify(first["title"] or "story", max_length=50, word_boundary=True) or "story"
+            names[key] = f"{slug}-{hashlib.sha1(first['url'].encode()).hexdigest()[:6]}"
+    return [names[key] for key in keys]
+
+
+def _stories_to_compare(items: list[dict], stories: list[str], new_urls: set[str]) -> dict[str, list[dict]]:
+    """Stories told by two outlets or more that gained an article in this run."""
+    members: dict[str, list[dict]] = {}
+    for item, story in zip(items, stories):
+        members.setdefault(story, []).append(item)
+    return {story: group_items for story, group_items in members.items()
+            if len({m["outlet"] for m in group_items}) >= 2 and any(m["url"] in new_urls for m in group_items)}
+
+
+def _tally(results: list[PollResult]) -> dict[str, int]:
+    counts = Counter()
+    for r in results:
+        counts["polled"] += 1
+        status = r.state.status
+        if r.state.disabled:
+            counts["disabled"] += 1
+        elif status.startswith("failed"):
+            counts["failed"] += 1
+        elif status == "not modified":
+            counts["not modified"] += 1
+        elif status == "unchanged":
+            counts["unchanged"] += 1
+        else:
+            counts["parsed"] += 1
+    return dict(counts)
+
+
+def build_watch_deployment(outlets_file: str, cron: str, name: str, settings: Settings):
+    """The watch flow on a cron schedule; the outlets file is checked now."""
+    from dataclasses import asdict, replace
+
+    from flows.compare import _jsonable
+
+    path = str(Path(outlets_file).resolve())
+    load_outlets(path)
+    settings = replace(settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve())
+    return watch.to_deployment(name=name, cron=cron, parameters={"outlets_file": path, "settings": _jsonable(asdict(settings))})

@@ -1,0 +1,106 @@
+"""Group articles into stories: same event, not just same topic.
+
+Two articles are compared by the mean of two cosines: TF-IDF of title and text (rare words:
+names, places, figures) and the sentence embedding of the title and the start of the text
+(paraphrase). Dense neighbourhoods inflate similarity (a week of one topic makes all its
+articles look alike), so each cosine pair is lowered by half the mean of the two articles'
+similarity to their nearest neighbours (hubness correction, as in CSLS), which lets one
+threshold serve a set of three-article stories and one of twenty-article stories alike.
+Articles of one outlet are kept apart unless very close (an outlet rarely files one event
+twice), articles published more than a window apart never meet, and the stories are cut from
+an average-linkage tree. All parameters were chosen on the development sets in
+../shared/data/clusters (bench/cluster_eval.py measures them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from ..settings import GroupSettings
+
+BLOCK = 1024  # rows at a time, where a whole n x n temporary would double the memory
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    outlet: str | None
+    url: str | None
+    title: str
+    text: str
+    published: date | None
+    language: str | None = None
+
+    def embedding_text(self, chars: int) -> str:
+        return f"{self.title}. {self.text[:chars]}" if self.title else self.text[:chars]
+
+
+def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSettings) -> np.ndarray:
+    """Pairwise similarity (float32, n x n) after the corrections above."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(articles)
+    texts = [f"{a.title} . {a.text}" for a in articles]
+    # in place where it can be: at 10,000 articles each n x n matrix is 400 MB
+    try:
+        tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32).fit_transform(texts)
+        combined = (tfidf @ tfidf.T).toarray().astype(np.float32, copy=False)
+    except ValueError:  # no word left in any article (empty or stop words only)
+        combined = np.zeros((n, n), dtype=np.float32)
+    combined += vectors.astype(np.float32) @ vectors.astype(np.float32).T
+    combined *= 0.5
+    if n > 1:
+        k = min(settings.neighbours, n - 1)
+        np.fill_diagonal(combined, -np.inf)
+        nearest = np.concatenate([np.partition(combined[start:start + BLOCK], n - k, axis=1)[:, n - k:].sum(axis=1)
+                                  for start in range(0, n, BLOCK)])
+        np.fill_diagonal(combined, 1.0)
+        # a small set has fewer neighbours than asked for: the missing ones count as unrelated
+        # articles, so three articles of one story are not judged by each other alone
+        hub = (nearest + (settings.neighbours - k) * settings.background_similarity) / settings.neighbours
+        combined -= settings.hub_weight * (hub[:, None] + hub[None, :]) / 2
+    outlets = [a.outlet for a in articles]
+    for outlet in {o for o in outlets if o}:
+        rows = np.array([i for i, o in enumerate(outlets) if o == outlet])
+        if len(rows) > 1:
+            block = np.ix_(rows, rows)
+            combined[block] -= settings.same_outlet_penalty
+    days = np.array([a.published.toordinal() if a.published else 0 for a in articles], dtype=np.int32)
+    dated = days > 0
+    if settings.window_days is not None and dated.any():
+        for start in range(0, n, BLOCK):
+            rows = slice(start, start + BLOCK)
+            apart = np.abs(days[rows, None] - days[None, :]) > settings.window_days
+            apart &= dated[rows, None] & dated[None, :]
+            combined[rows][apart] = -1.0
+    return combined
+
+
+def group(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSettings) -> list[str]:
+    """A story key for each article: the id of the story's earliest article (input order), so a
+    story keeps its key as later articles join it."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = len(articles)
+    if n == 0:
+        return []
+    if n == 1:
+        return [articles[0].id]
+    distance = similarity(articles, vectors, settings)  # symmetric: every correction above is
+    np.subtract(1.0, distance, out=distance)
+    np.maximum(distance, 0.0, out=distance)
+    np.fill_diagonal(distance, 0.0)
+    condensed = squareform(distance, checks=False)
+    del distance
+    tree = linkage(condensed.astype(np.float64), method="average")
+    del condensed
+    labels = fcluster(tree, t=1.0 - settings.threshold, criterion="distance")
+    first: dict[int, str] = {}
+    for article, label in zip(articles, labels):
+        first.setdefault(int(label), article.id)
+    return [first[int(label)] for label in labels]

@@ -1,0 +1,103 @@
+"""Grouping articles into stories, and the `storydiff cluster` command, on articles written for these tests."""
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from storydiff.cli import main
+from storydiff.discover.dump import DumpError, read_articles
+from storydiff.discover.grouping import Article, group
+from storydiff.embed import load_embedder
+from storydiff.settings import GroupSettings, Settings
+
+QUAKE_A = [
+    ("Wire A", "Magnitude 6.1 earthquake strikes Sumbawa, Indonesia",
+     "A magnitude 6.1 earthquake shook the Indonesian island of Sumbawa on Tuesday, damaging houses in Bima. "
+     "The meteorology agency said there was no tsunami threat."),
+    ("Daily B", "Strong quake hits Indonesia's Sumbawa island, houses damaged in Bima",
+     "Hundreds of houses were damaged in Bima after a 6.1 magnitude quake struck Sumbawa, officials said. "
+     "No tsunami warning was issued."),
+    ("Post C", "Sumbawa earthquake: residents of Bima flee homes after 6.1 tremor",
+     "Residents of Bima on Sumbawa spent the night outdoors after the 6.1 magnitude earthquake damaged homes."),
+]
+QUAKE_B = [
+    ("Wire A", "Magnitude 5.4 earthquake rattles Napa Valley in California",
+     "A 5.4 magnitude earthquake struck near Napa, California, on Sunday, breaking wine barrels and cracking roads. "
+     "The US Geological Survey said aftershocks were likely."),
+    ("Daily B", "Napa quake: California wineries count broken barrels after 5.4 tremor",
+     "Wineries across the Napa Valley counted broken barrels after Sunday's 5.4 earthquake, the USGS said."),
+]
+BUDGET = [
+    ("Post C", "Parliament passes budget after all-night session",
+     "Lawmakers approved the annual budget early on Friday after an all-night session, with 212 votes in favour."),
+    ("Daily B", "Budget approved by 212 votes after overnight debate in parliament",
+     "The budget passed with 212 votes on Friday morning following a debate that lasted through the night."),
+]
+
+
+def articles_of(stories, published=None) -> list[Article]:
+    made = []
+    for s, story in enumerate(stories):
+        for a, (outlet, title, text) in enumerate(story):
+            made.append(Article(id=f"s{s}a{a}", outlet=outlet, url=None, title=title, text=text,
+                                published=published[s] if published else None))
+    return made
+
+
+@pytest.fixture(scope="module")
+def embed():
+    settings = Settings()
+    embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
+                             settings.threads)
+    return lambda articles: embedder.encode([a.embedding_text(settings.group.embed_chars) for a in articles])
+
+
+def test_same_event_grouped_similar_events_apart(embed):
+    articles = articles_of([QUAKE_A, QUAKE_B, BUDGET])
+    stories = group(articles, embed(articles), GroupSettings())
+    assert stories == ["s0a0"] * 3 + ["s1a0"] * 2 + ["s2a0"] * 2  # keyed by each story's first article
+
+
+def test_articles_far_apart_in_time_never_share_a_story(embed):
+    articles = articles_of([QUAKE_A[:2], QUAKE_A[2:]], published=[date(2025, 3, 1), date(2025, 3, 20)])
+    vectors = embed(articles)
+    assert len(set(group(articles, vectors, GroupSettings()))) == 2
+    assert len(set(group(articles, vectors, replace(GroupSettings(), window_days=None)))) == 1
+
+
+def test_story_keys_do_not_depend_on_later_articles(embed):
+    first = articles_of([QUAKE_A[:2], BUDGET])
+    more = first + [Article("late", "Post C", None, QUAKE_A[2][1], QUAKE_A[2][2], None)]
+    assert group(more, embed(more), GroupSettings())[:len(first)] == group(first, embed(first), GroupSettings())
+    assert group([], embed([]), GroupSettings()) == []
+
+
+def test_cluster_command_reads_a_dump_and_writes_assignments(tmp_path, capsys):
+    dump = tmp_path / "articles.jsonl"
+    lines = [{"id": a.id, "outlet": a.outlet, "url": None, "title": a.title, "text": a.text,
+              "published": "2025-03-01", "language": "en"} for a in articles_of([QUAKE_A, QUAKE_B, BUDGET])]
+    dump.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    out = tmp_path / "assignments.jsonl"
+    assert main(["cluster", str(dump), "--out", str(out)]) == 0
+    assert "7 articles in 3 stories" in capsys.readouterr().err
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [line["id"] for line in lines]
+    assert len({r["story"] for r in rows}) == 3
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"id": "a", "title": "x"}\nnot json\n', ":2: not JSON"),
+    ('{"title": "x"}\n', ":1: missing 'id'"),
+    ('{"id": "a", "title": "", "text": ""}\n', "has neither title nor text"),
+    ('{"id": "a", "title": "x"}\n{"id": "a", "title": "y"}\n', ":2: id 'a' given twice"),
+    ('{"id": "a", "title": "x", "published": "last tuesday"}\n', "'published' 'last tuesday' is not an ISO date"),
+    ('{"id": "a", "title": 3}\n', "'title' must be a string or null"),
+])
+def test_bad_dumps_are_one_line_errors(tmp_path, content, message):
+    dump = tmp_path / "bad.jsonl"
+    dump.write_text(content, encoding="utf-8")
+    with pytest.raises(DumpError, match=message) as info:
+        read_articles(dump)
+    assert str(info.value).startswith(str(dump)) and "\n" not in str(info.value)
