@@ -128,6 +128,9 @@ def test_every_named_query_runs(sample_run):
         "figures_of_story": ["louvre-heist", "louvre-heist"],
         "sentence_labels": ["louvre-heist"],
         "story_urls": [], "story_index": [],
+        "feed_states": [], "recent_feed_items": ["2025-01-01"],
+        # written by every watch run (tests/test_watch.py)
+        "add_feed": None, "delete_feed": None, "save_feed_state": None, "insert_feed_items": None, "assign_story": None,
     } | {f"view_{view}": [["louvre-heist"]] for view in PUBLIC_VIEWS}
     assert set(params) == set(load_queries()), "add the new query to this test"
     with Store.open(settings.db_path, read_only=True) as store:

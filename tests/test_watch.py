@@ -106,6 +106,7 @@ feeds = ["{feeds}/rss.xml"]
 [[outlets]]
 name = "Metro Bulletin"
 homepage = "{feeds}/home"
+feeds = ["{feeds}/old-feed.xml"]
 
 [[outlets]]
 name = "Capital Morning Post"
@@ -129,6 +130,7 @@ feeds = ["{feeds}/malformed.xml", "{feeds}/gone.xml"]
         assert feeds_state[f"{feeds}/gone.xml"] == "HTTP 410 (gone)"
         assert feeds_state[f"{feeds}/malformed.xml"].startswith("failed: malformed feed")
         assert f"{feeds}/atom.xml" in feeds_state and f"{feeds}/news-sitemap.xml" in feeds_state  # discovered
+        assert f"{feeds}/old-feed.xml" not in feeds_state  # moved for good (301): kept under its new URL
         published = dict(con.sql("SELECT url, published FROM feed_items").fetchall())
         assert published[f"{feeds}/a/council.html"] is None
     # nothing new: conditional requests only, no new items, nothing compared again
