@@ -122,6 +122,10 @@ def test_compare_and_connect_give_the_views_as_frames(notebook):
     assert result.figures.filter(pl.col("status") == "conflict").height > 0
     html = result.report_html()
     assert html.startswith("<!doctype html>") and "Four thieves" in html
+    timeline = [[" ".join(td.text_content().split()) for td in row.xpath("td")]
+                for row in lxml.html.fromstring(html).xpath("//table[@id='timeline']//tr[td]")]
+    assert len(timeline) == 6 and timeline[0][0].endswith("(first)") and timeline[0][1] == "2025-10-19"
+    assert timeline[-1][:2] == ["Capital Morning Post", "2025-10-20"]  # the one outlet a day late
     assert db.sql("SELECT count(*) AS n FROM stories")["n"][0] == 1
 
 

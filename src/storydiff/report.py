@@ -95,6 +95,20 @@ class ReportData:
             return f"one denies or negates what the other states ({a} vs {b})"
         return f"the NLI model finds them incompatible both ways round ({a} vs {b})"
 
+    def timeline(self) -> list[dict]:
+        """Who published when, earliest first (undated last): first fetched, and the updates seen
+        since, per article."""
+        updates: dict[str, int] = {}
+        for version in self.versions:
+            updates[version["url"]] = max(updates.get(version["url"], 0), version["version"] - 1)
+        rows = [{"outlet": a["outlet"], "published": a["published"], "fetched_at": a["fetched_at"],
+                 "updates": updates.get(a["url"], 0), "status": a["status"]} for a in self.articles]
+        rows.sort(key=lambda r: (r["published"] is None, r["published"] or "", str(r["fetched_at"] or "")))
+        first = rows[0]["published"] if rows and rows[0]["published"] else None
+        for row in rows:
+            row["first"] = first is not None and row["published"] is not None and row["published"][:10] == first[:10]
+        return rows
+
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for c in self.claims if c["status"] == s) for s in STATUS_ORDER}
 
@@ -191,6 +205,7 @@ def render_json(data: ReportData) -> str:
             for r in data.figure_rows()
         ],
         "coverage": data.coverage,
+        "timeline": data.timeline(),
         "updates": data.versions,
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=str)
