@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,8 @@ from storydiff.story import ArticleRef, Story, load_story
 
 
 log = logging.getLogger("storydiff")
+FETCH_THREADS = 16  # waiting on the network, not computing: bench/refetch.py
+ROBOTS_KEPT = timedelta(hours=24)  # RFC 9309: a robots.txt answer may be reused for a day
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ class StorySummary:
 
 # Retries happen inside the fetcher, not here: it honours the wait a server asks for (Retry-After).
 @task(name="fetch", cache_policy=NO_CACHE)
-def fetch_task(ref: ArticleRef, fetcher: Fetcher) -> Page:
-    return fetcher.fetch(ref.location)
+def fetch_task(ref: ArticleRef, fetcher: Fetcher, previous: Page | None = None) -> Page:
+    return fetcher.fetch(ref.location, previous)
 
 
 @task(name="extract-and-segment", cache_policy=NO_CACHE)
@@ -119,8 +121,8 @@ def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector
                      max_model_pairs=settings.align.max_nli_pairs)
 
 
-# Fetches run in parallel threads; the fetcher keeps to one request at a time per host.
-@flow(name="compare-story", task_runner=ThreadPoolTaskRunner(max_workers=4))
+# Fetches run in parallel threads, sized for I/O; the fetcher keeps to one request at a time per host.
+@flow(name="compare-story", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_THREADS))
 def compare_story(story_file: str, settings: Settings | None = None) -> StorySummary:
     """Fetch, extract, segment, embed, align and classify one story; store it; write its report.
 
@@ -132,7 +134,7 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     return _compare_articles(story, outcomes, extracted, settings)
 
 
-@flow(name="compare-urls", task_runner=ThreadPoolTaskRunner(max_workers=4))
+@flow(name="compare-urls", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_THREADS))
 def compare_urls(locations: list[str], story_id: str | None = None, title: str | None = None,
                  settings: Settings | None = None, outlets: list[str] | None = None) -> StorySummary:
     """compare_story for URLs or paths given directly: outlets are named after the pages' site
@@ -251,20 +253,27 @@ def _extract_all(outcomes: list[ArticleOutcome], settings: Settings) -> int:
 
 
 def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
+    """Every article, fetched in parallel (one request at a time per host). A URL fetched before
+    is asked for conditionally, and robots.txt answers of the last 24 hours are not asked again."""
     outcomes = [ArticleOutcome(article_no=i, ref=ref) for i, ref in enumerate(refs)]
+    now = datetime.now(timezone.utc)
+    with open_store(settings) as store:
+        previous = {o.ref.location: store.latest_page(o.ref.location) for o in outcomes if o.ref.is_remote}
+        known_robots = store.cached_robots(now - ROBOTS_KEPT)
     to_fetch = outcomes
     if not settings.fetch.refetch:
         with open_store(settings) as store:
             for outcome in outcomes:
-                outcome.page = store.latest_page(outcome.ref.location)
+                outcome.page = previous.get(outcome.ref.location) or store.latest_page(outcome.ref.location)
         to_fetch = [o for o in outcomes if o.page is None]
-    with Fetcher(settings.fetch) as fetcher:
+    with Fetcher(settings.fetch, known_robots) as fetcher:
         for outcome in (o for o in to_fetch if not o.ref.is_remote):  # files: no network, no task
             try:
                 outcome.page = fetcher.fetch(outcome.ref.location)
             except FetchError as exc:
                 outcome.status = exc.reason
-        futures = [(o, fetch_task.submit(o.ref, fetcher)) for o in to_fetch if o.ref.is_remote]
+        futures = [(o, fetch_task.submit(o.ref, fetcher, previous.get(o.ref.location))) for o in to_fetch
+                   if o.ref.is_remote]
         with progress("fetching", len(futures), "page") as advance:
             for outcome, future in futures:
                 future.wait()
@@ -276,11 +285,13 @@ def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
                 else:
                     outcome.status = f"fetch failed ({type(value).__name__})"
                 advance(1)
+        fresh_robots = fetcher.robots.fresh
     fetched = [o.page for o in to_fetch if o.page is not None]
-    if fetched:
+    if fetched or fresh_robots:
         with open_store(settings) as store:  # kept even if a later stage fails
             for page in fetched:
                 store.save_page(page)
+            store.save_robots(fresh_robots, now)
     return outcomes
 
 

@@ -5,10 +5,10 @@ INSERT INTO pages (sha256, html, content_type) VALUES (?, ?, ?)
 ON CONFLICT DO NOTHING;
 
 -- name: record_fetch
-INSERT INTO fetches (url, final_url, sha256, fetched_at) VALUES (?, ?, ?, ?);
+INSERT INTO fetches (url, final_url, sha256, fetched_at, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?);
 
 -- name: latest_page
-SELECT f.url, f.final_url, p.content_type, p.html, p.sha256, f.fetched_at
+SELECT f.url, f.final_url, p.content_type, p.html, p.sha256, f.fetched_at, f.etag, f.last_modified
 FROM fetches f JOIN pages p USING (sha256)
 WHERE f.url = ?
 ORDER BY f.fetched_at DESC
@@ -281,3 +281,10 @@ UPDATE feed_items SET story_id = ? WHERE url = ?;
 SELECT * FROM discovered_stories
 WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], story_id)
 ORDER BY last_seen DESC, story_id;
+
+-- name: cached_robots
+-- robots.txt answers younger than the cut-off (24 hours, RFC 9309).
+SELECT origin, status, body FROM robots WHERE fetched_at >= ?;
+
+-- name: save_robots
+INSERT OR REPLACE INTO robots (origin, status, body, fetched_at) VALUES (?, ?, ?, ?);

@@ -28,6 +28,17 @@ CREATE TABLE IF NOT EXISTS fetches (
     sha256       VARCHAR NOT NULL,
     fetched_at   TIMESTAMPTZ NOT NULL
 );
+-- the validators the server sent, exactly as received: a re-fetch asks "changed since?"
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS etag VARCHAR;
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS last_modified VARCHAR;
+
+-- robots.txt answers by origin, kept for 24 hours (RFC 9309) across runs and processes.
+CREATE TABLE IF NOT EXISTS robots (
+    origin       VARCHAR PRIMARY KEY,
+    status       INTEGER NOT NULL,
+    body         VARCHAR NOT NULL,
+    fetched_at   TIMESTAMPTZ NOT NULL
+);
 
 -- Sentence vectors by model and text hash: nothing is embedded twice.
 CREATE TABLE IF NOT EXISTS embeddings (

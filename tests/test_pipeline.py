@@ -128,7 +128,8 @@ def test_every_named_query_runs(sample_run):
         "figures_of_story": ["louvre-heist", "louvre-heist"],
         "sentence_labels": ["louvre-heist"],
         "story_urls": [], "story_index": [],
-        "feed_states": [], "recent_feed_items": ["2025-01-01"],
+        "feed_states": [], "recent_feed_items": ["2025-01-01"], "cached_robots": ["2025-01-01"],
+        "save_robots": None,  # every run that fetched a robots.txt (tests/test_refetch.py)
         # written by every watch run (tests/test_watch.py)
         "add_feed": None, "delete_feed": None, "save_feed_state": None, "insert_feed_items": None, "assign_story": None,
     } | {f"view_{view}": [["louvre-heist"]] for view in PUBLIC_VIEWS}

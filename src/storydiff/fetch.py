@@ -47,6 +47,8 @@ class Page:
     html: str
     sha256: str
     fetched_at: datetime
+    etag: str | None = None  # validators as the server sent them, for a conditional re-fetch
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def fetch_page(location: str, settings: FetchSettings) -> Page:
 class Fetcher:
     """Fetches the articles of a run; thread-safe, so fetch tasks can share one."""
 
-    def __init__(self, settings: FetchSettings):
+    def __init__(self, settings: FetchSettings, known_robots: dict[str, tuple[int, str]] | None = None):
+        """known_robots: robots.txt answers (status, text) by origin from earlier runs."""
         self.settings = settings
         policy = AddressPolicy(settings.allow_private_networks, settings.trusted_networks)
         self.client = httpx.Client(
@@ -98,7 +101,7 @@ class Fetcher:
             trust_env=False,  # a proxy from the environment would sidestep the address check
         )
         self.gate = HostGate(settings.min_host_delay_s)
-        self.robots = RobotsRules(self._load_robots)
+        self.robots = RobotsRules(self._load_robots, known_robots)
 
     def close(self) -> None:
         self.client.close()
@@ -109,10 +112,12 @@ class Fetcher:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def fetch(self, location: str) -> Page:
-        """An article by http(s) URL or file path; raises FetchError with a short reason."""
+    def fetch(self, location: str, previous: Page | None = None) -> Page:
+        """An article by http(s) URL or file path; raises FetchError with a short reason. With
+        the `previous` fetch of the URL, asks only for a change (If-None-Match, If-Modified-Since):
+        on 304 the previous page is returned, fetched now."""
         if location.startswith(("http://", "https://")):
-            return self._with_retries(url=location, attempt_once=lambda: self._fetch_once(location))
+            return self._with_retries(url=location, attempt_once=lambda: self._fetch_once(location, previous))
         return read_file(location, self.settings)
 
     def fetch_feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FeedFetch:
@@ -153,8 +158,14 @@ class Fetcher:
                 time.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _fetch_once(self, url: str) -> Page:
-        response = self._follow(url, url, self.settings.max_bytes, HTML_TYPES, obey_robots=True)
+    def _fetch_once(self, url: str, previous: Page | None = None) -> Page:
+        conditions = {}
+        if previous is not None:
+            conditions = {k: v for k, v in (("If-None-Match", previous.etag),
+                                             ("If-Modified-Since", previous.last_modified)) if v}
+        response = self._follow(url, url, self.settings.max_bytes, HTML_TYPES, obey_robots=True, headers=conditions)
+        if response.status == 304 and previous is not None and conditions:
+            return replace(previous, fetched_at=datetime.now(timezone.utc))
         _raise_for_status(url, response)
         body = response.body
         if not body.strip():
@@ -166,7 +177,7 @@ class Fetcher:
             raise FetchError(url, "not HTML (binary body)")
         html = decode_html(body, _charset(declared))
         return Page(url, response.url, _mime(declared) or "text/html", html, content_hash(html),
-                    datetime.now(timezone.utc))
+                    datetime.now(timezone.utc), response.headers.get("etag"), response.headers.get("last-modified"))
 
     def _follow(self, url: str, location: str, cap: int, accept: tuple[str, ...] | None,
                 obey_robots: bool, headers: dict[str, str] | None = None, kind: str = "not HTML") -> _Response:

@@ -44,20 +44,28 @@ class HostGate:
 
 
 class RobotsRules:
-    """robots.txt per origin, fetched once per run through `load` (which returns status and text)."""
+    """robots.txt per origin, fetched at most once per run through `load` (which returns status
+    and text); `known` answers (kept by the store for 24 hours) are not fetched again, and the
+    answers fetched in this run are in `fresh`, for the store to keep."""
 
-    def __init__(self, load: Callable[[str], tuple[int, str]]):
+    def __init__(self, load: Callable[[str], tuple[int, str]], known: dict[str, tuple[int, str]] | None = None):
         self._load = load
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._parsed: dict[str, RobotFileParser | None] = {}  # None: no rules, everything allowed
+        self._known = dict(known or {})
+        self.fresh: dict[str, tuple[int, str]] = {}
 
     def parser_for(self, origin: str) -> RobotFileParser | None:
         with self._guard:
             lock = self._locks.setdefault(origin, threading.Lock())
         with lock:  # one fetch of robots.txt per origin even when threads ask together
             if origin not in self._parsed:
-                status, text = self._load(f"{origin}/robots.txt")
+                if origin in self._known:
+                    status, text = self._known[origin]
+                else:
+                    status, text = self._load(f"{origin}/robots.txt")
+                    self.fresh[origin] = (status, text)
                 # RFC 9309: 4xx means no rules; the loader raises for 5xx and network failures,
                 # which are not cached, so the next article on that host asks again.
                 self._parsed[origin] = _parse(text) if 200 <= status < 300 else None

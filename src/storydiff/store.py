@@ -104,7 +104,8 @@ class Store:
     # -- pages ---------------------------------------------------------------------------
     def save_page(self, page: Page) -> None:
         self.con.execute(self.q["save_page"], [page.sha256, page.html, page.content_type])
-        self.con.execute(self.q["record_fetch"], [page.url, page.final_url, page.sha256, page.fetched_at])
+        self.con.execute(self.q["record_fetch"], [page.url, page.final_url, page.sha256, page.fetched_at, page.etag,
+                                                  page.last_modified])
 
     def latest_page(self, url: str) -> Page | None:
         rows = self.con.execute(self.q["latest_page"], [url]).fetchall()
@@ -112,7 +113,15 @@ class Store:
             return None
         row = rows[0]
         return Page(url=row[0], final_url=row[1], content_type=row[2], html=row[3], sha256=row[4],
-                    fetched_at=row[5])
+                    fetched_at=row[5], etag=row[6], last_modified=row[7])
+
+    # -- robots.txt ----------------------------------------------------------------------
+    def cached_robots(self, since: datetime) -> dict[str, tuple[int, str]]:
+        return {origin: (status, body) for origin, status, body in self.con.execute(self.q["cached_robots"], [since]).fetchall()}
+
+    def save_robots(self, answers: Mapping[str, tuple[int, str]], when: datetime) -> None:
+        for origin, (status, body) in answers.items():
+            self.con.execute(self.q["save_robots"], [origin, status, body, when])
 
     # -- embeddings ----------------------------------------------------------------------
     def cached_embeddings(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
