@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from slugify import slugify
 
-from flows.compare import StorySummary, compare_urls, open_store
+from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, open_store
 from storydiff.discover.grouping import Article, group
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
@@ -41,7 +41,7 @@ def poll_task(fetcher: Fetcher, state: FeedState, now: datetime) -> PollResult:
     return poll_feed(fetcher, state, now)
 
 
-@flow(name="watch", task_runner=ThreadPoolTaskRunner(max_workers=4))
+@flow(name="watch", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_THREADS))
 def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
     settings = settings or Settings()
     outlets = load_outlets(outlets_file)
@@ -50,8 +50,9 @@ def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
     with open_store(settings) as store:
         store.add_feeds((url, o.name) for o in outlets for url in (*o.feeds, *([o.homepage] if o.homepage else [])))
         states = [s for s in store.feed_states() if s.outlet in names and due(s, now)]
+        known_robots = store.cached_robots(now - ROBOTS_KEPT)
     results: list[PollResult] = []
-    with Fetcher(settings.fetch) as fetcher:
+    with Fetcher(settings.fetch, known_robots) as fetcher:
         for _ in range(MAX_DISCOVERY_ROUNDS + 1):
             if not states:
                 break
@@ -64,10 +65,12 @@ def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
                 found = [(url, r.state.outlet) for r in polled for url in r.more_feeds if url not in known]
                 store.add_feeds(found)
             states = [FeedState(url, outlet) for url, outlet in dict(found).items()]
+        fresh_robots = fetcher.robots.fresh
     rows = [{"url": item.url, "outlet": r.state.outlet, "feed_url": r.state.url, "guid": item.guid,
              "content_hash": item.content_hash, "title": item.title, "summary": item.summary,
              "published": item.published, "first_seen": now} for r in results for item in r.items]
     with open_store(settings) as store:
+        store.save_robots(fresh_robots, now)
         for result in results:
             store.save_feed_state(result.state, result.previous_url)
         new_urls = set(store.insert_feed_items(rows))

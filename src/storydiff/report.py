@@ -101,7 +101,7 @@ class ReportData:
         updates: dict[str, int] = {}
         for version in self.versions:
             updates[version["url"]] = max(updates.get(version["url"], 0), version["version"] - 1)
-        rows = [{"outlet": a["outlet"], "published": a["published"], "fetched_at": a["fetched_at"],
+        rows = [{"outlet": a["outlet"], "published": a.get("published"), "fetched_at": a.get("fetched_at"),
                  "updates": updates.get(a["url"], 0), "status": a["status"]} for a in self.articles]
         rows.sort(key=lambda r: (r["published"] is None, r["published"] or "", str(r["fetched_at"] or "")))
         first = rows[0]["published"] if rows and rows[0]["published"] else None
