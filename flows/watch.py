@@ -21,7 +21,9 @@ from storydiff.discover.grouping import Article, group
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
 from storydiff.embed import load_embedder
-from storydiff.fetch import Fetcher
+from storydiff.errors import ExtractError, FetchError
+from storydiff.extract import extract_article
+from storydiff.fetch import Fetcher, Page
 from storydiff.settings import Settings
 
 log = logging.getLogger("storydiff")
@@ -39,6 +41,16 @@ class WatchSummary:
 @task(name="poll-feed", cache_policy=NO_CACHE)
 def poll_task(fetcher: Fetcher, state: FeedState, now: datetime) -> PollResult:
     return poll_feed(fetcher, state, now)
+
+
+@task(name="read-article", cache_policy=NO_CACHE)
+def read_task(fetcher: Fetcher, url: str, settings: Settings) -> tuple[Page | None, str | None, str]:
+    """The page, its extracted text and 'ok'; or why not (grouping then reads the feed's summary)."""
+    try:
+        page = fetcher.fetch(url)
+        return page, extract_article(page.html, url, settings.max_text_chars).text, "ok"
+    except (FetchError, ExtractError) as exc:
+        return None, None, exc.reason
 
 
 @flow(name="watch", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_THREADS))
@@ -65,15 +77,25 @@ def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
                 found = [(url, r.state.outlet) for r in polled for url in r.more_feeds if url not in known]
                 store.add_feeds(found)
             states = [FeedState(url, outlet) for url, outlet in dict(found).items()]
+        rows = [{"url": item.url, "outlet": r.state.outlet, "feed_url": r.state.url, "guid": item.guid,
+                 "content_hash": item.content_hash, "title": item.title, "summary": item.summary,
+                 "published": item.published, "first_seen": now} for r in results for item in r.items]
+        with open_store(settings) as store:
+            for result in results:
+                store.save_feed_state(result.state, result.previous_url)
+            new_urls = set(store.insert_feed_items(rows))
+        # new articles are read now, to group them on their text; their pages are kept, so the
+        # comparison that follows asks for them only conditionally
+        log.info("reading %d new articles", len(new_urls))
+        reads = {url: read_task.submit(fetcher, url, settings) for url in sorted(new_urls)}
+        read = {url: future.result() for url, future in reads.items()}
         fresh_robots = fetcher.robots.fresh
-    rows = [{"url": item.url, "outlet": r.state.outlet, "feed_url": r.state.url, "guid": item.guid,
-             "content_hash": item.content_hash, "title": item.title, "summary": item.summary,
-             "published": item.published, "first_seen": now} for r in results for item in r.items]
     with open_store(settings) as store:
         store.save_robots(fresh_robots, now)
-        for result in results:
-            store.save_feed_state(result.state, result.previous_url)
-        new_urls = set(store.insert_feed_items(rows))
+        for page, _, _ in read.values():
+            if page is not None:
+                store.save_page(page)
+        store.set_item_texts({url: (text, status) for url, (_, text, status) in read.items()})
         window = timedelta(days=settings.group.window_days or 2)
         recent = store.recent_feed_items(now - window).to_dicts()
     log.info("%d new items; grouping %d items of the last %s", len(new_urls), len(recent), window)
@@ -90,11 +112,12 @@ def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
 
 
 def _group(items: list[dict], settings: Settings) -> list[str]:
-    """A story id for each item, grouped on what the feed says (title and summary); an item
-    keeps the id its story already had."""
+    """A story id for each item, grouped on its title and text (the feed's summary when the page
+    could not be read); an item keeps the id its story already had."""
     if not items:
         return []
-    articles = [Article(id=i["url"], outlet=i["outlet"], url=i["url"], title=i["title"] or "", text=i["summary"] or "",
+    articles = [Article(id=i["url"], outlet=i["outlet"], url=i["url"], title=i["title"] or "",
+                        text=i["text"] or i["summary"] or "",
                         published=(i["published"] or i["first_seen"]).date()) for i in items]
     embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
                              settings.threads)

@@ -271,8 +271,11 @@ RETURNING url;
 
 -- name: recent_feed_items
 -- Items seen since a time, in the order storydiff saw them: what grouping works on.
-SELECT url, outlet, title, summary, published, first_seen, story_id FROM feed_items
+SELECT url, outlet, title, summary, published, first_seen, story_id, text FROM feed_items
 WHERE first_seen >= ? ORDER BY first_seen, url;
+
+-- name: set_item_text
+UPDATE feed_items SET text = ?, fetch_status = ? WHERE url = ?;
 
 -- name: assign_story
 UPDATE feed_items SET story_id = ? WHERE url = ?;

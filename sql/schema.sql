@@ -208,6 +208,9 @@ CREATE TABLE IF NOT EXISTS feed_items (
     first_seen   TIMESTAMPTZ NOT NULL,
     story_id     VARCHAR                    -- the story it was grouped into
 );
+-- the article's extracted text, what grouping reads (the feed's title and summary when it failed)
+ALTER TABLE feed_items ADD COLUMN IF NOT EXISTS text VARCHAR;
+ALTER TABLE feed_items ADD COLUMN IF NOT EXISTS fetch_status VARCHAR;
 
 -- One row per story: its title, where it came from (a story file, or "<command line>"), its last run.
 CREATE OR REPLACE VIEW compared_stories AS

@@ -133,6 +133,10 @@ feeds = ["{feeds}/malformed.xml", "{feeds}/gone.xml"]
         assert f"{feeds}/old-feed.xml" not in feeds_state  # moved for good (301): kept under its new URL
         published = dict(con.sql("SELECT url, published FROM feed_items").fetchall())
         assert published[f"{feeds}/a/council.html"] is None
+        read = {url: (status, text is not None) for url, status, text in
+                con.sql("SELECT url, fetch_status, text FROM feed_items").fetchall()}
+        assert read[f"{feeds}/a/metro.html"] == ("ok", True)  # grouped on the article's own text
+        assert read[f"{feeds}/a/council.html"] == ("HTTP 404", False)  # on the feed's summary instead
     # nothing new: conditional requests only, no new items, nothing compared again
     parsed_before = feed_server.FeedHandler.hits.copy()
     assert main(argv) == 0

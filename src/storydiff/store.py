@@ -260,6 +260,11 @@ class Store:
     def recent_feed_items(self, since: datetime) -> pl.DataFrame:
         return self.frame("recent_feed_items", [since])
 
+    def set_item_texts(self, texts: Mapping[str, tuple[str | None, str]]) -> None:
+        """url -> (extracted text or None, 'ok' or why the page could not be read)."""
+        for url, (text, status) in texts.items():
+            self.con.execute(self.q["set_item_text"], [text, status, url])
+
     def assign_stories(self, assignments: Mapping[str, str]) -> None:
         for url, story_id in assignments.items():
             self.con.execute(self.q["assign_story"], [story_id, url])
