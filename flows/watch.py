@@ -16,11 +16,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from slugify import slugify
 
-from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, open_store
+from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, embed_task, open_store
 from storydiff.discover.grouping import Article, group
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
-from storydiff.embed import load_embedder
 from storydiff.errors import ExtractError, FetchError
 from storydiff.extract import extract_article
 from storydiff.fetch import Fetcher, Page
@@ -119,10 +118,9 @@ def _group(items: list[dict], settings: Settings) -> list[str]:
     articles = [Article(id=i["url"], outlet=i["outlet"], url=i["url"], title=i["title"] or "",
                         text=i["text"] or i["summary"] or "",
                         published=(i["published"] or i["first_seen"]).date()) for i in items]
-    embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
-                             settings.threads)
-    keys = group(articles, embedder.encode([a.embedding_text(settings.group.embed_chars) for a in articles]),
-                 settings.group)
+    # through the embedding cache: the window's items are grouped again at every run
+    vectors, _ = embed_task([a.embedding_text(settings.group.embed_chars) for a in articles], settings)
+    keys = group(articles, vectors, settings.group)
     names: dict[str, str] = {}
     for item, key in zip(items, keys):  # the earliest id already given to one of its members wins
         if item["story_id"] and key not in names:
