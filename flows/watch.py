@@ -95,9 +95,10 @@ def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
             if page is not None:
                 store.save_page(page)
         store.set_item_texts({url: (text, status) for url, (_, text, status) in read.items()})
-        window = timedelta(days=settings.group.window_days or 2)
+        days = settings.group.window_days or 2
+        window = timedelta(days=days)
         recent = store.recent_feed_items(now - window).to_dicts()
-    log.info("%d new items; grouping %d items of the last %s", len(new_urls), len(recent), window)
+    log.info("%d new items; grouping %d items of the last %d days", len(new_urls), len(recent), days)
     stories = _group(recent, settings)
     with open_store(settings) as store:
         store.assign_stories({item["url"]: story for item, story in zip(recent, stories)})
