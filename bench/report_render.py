@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
 
+from run import side_by_side  # noqa: E402
 from storydiff import report  # noqa: E402
 
 STORIES = {"6 outlets, 60 claims": (6, 60), "24 outlets, 400 claims": (24, 400), "200 outlets, 3000 claims": (200, 3000)}
@@ -66,16 +66,6 @@ def story(outlets: int, claims: int) -> report.ReportData:
                              coverage, [], figures)
 
 
-def side_by_side(actions: dict, rounds: int = 7) -> dict[str, float]:
-    times: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(rounds):
-        for name, action in actions.items():
-            started = time.perf_counter()
-            action()
-            times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(seconds) for name, seconds in times.items()}
-
-
 def main() -> None:
     revision = sys.argv[1] if len(sys.argv) > 1 else "148d3ca"
     old = baseline_module(revision)
@@ -83,7 +73,8 @@ def main() -> None:
     print(f"{'story':<26} {'f-strings':>10} {'Jinja2':>10} {'ratio':>7} {'size':>10}")
     for label, (outlets, claims) in STORIES.items():
         data = story(outlets, claims)
-        timings = side_by_side({"fstrings": lambda: old.render_html(data), "jinja2": lambda: report.render_html(data)})
+        timings = side_by_side({"fstrings": lambda: old.render_html(data), "jinja2": lambda: report.render_html(data)},
+                               rounds=7)
         size = len(report.render_html(data).encode())
         ratio = timings["jinja2"] / timings["fstrings"]
         results["stories"][label] = {"fstrings_s": round(timings["fstrings"], 4), "jinja2_s": round(timings["jinja2"], 4),

@@ -258,13 +258,14 @@ def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
     outcomes = [ArticleOutcome(article_no=i, ref=ref) for i, ref in enumerate(refs)]
     now = datetime.now(timezone.utc)
     with open_store(settings) as store:
-        previous = {o.ref.location: store.latest_page(o.ref.location) for o in outcomes if o.ref.is_remote}
+        # validators for the URLs; every page when none is fetched again (--no-refetch)
+        previous = {o.ref.location: store.latest_page(o.ref.location) for o in outcomes
+                    if o.ref.is_remote or not settings.fetch.refetch}
         known_robots = store.cached_robots(now - ROBOTS_KEPT)
     to_fetch = outcomes
     if not settings.fetch.refetch:
-        with open_store(settings) as store:
-            for outcome in outcomes:
-                outcome.page = previous.get(outcome.ref.location) or store.latest_page(outcome.ref.location)
+        for outcome in outcomes:
+            outcome.page = previous[outcome.ref.location]
         to_fetch = [o for o in outcomes if o.page is None]
     with Fetcher(settings.fetch, known_robots) as fetcher:
         for outcome in (o for o in to_fetch if not o.ref.is_remote):  # files: no network, no task

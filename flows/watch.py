@@ -126,9 +126,10 @@ def _group(items: list[dict], settings: Settings) -> list[str]:
     for item, key in zip(items, keys):  # the earliest id already given to one of its members wins
         if item["story_id"] and key not in names:
             names[key] = item["story_id"]
-    for item, key in zip(items, keys):
+    by_url = {item["url"]: item for item in items}
+    for key in keys:
         if key not in names:
-            first = next(i for i, k in zip(items, keys) if k == key)
+            first = by_url[key]  # a story's key is its first article's id, here its URL
             slug = slugify(first["title"] or "story", max_length=50, word_boundary=True) or "story"
             names[key] = f"{slug}-{hashlib.sha1(first['url'].encode()).hexdigest()[:6]}"
     return [names[key] for key in keys]

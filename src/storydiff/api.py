@@ -25,6 +25,10 @@ from .settings import Settings
 from .store import Store
 
 
+def _view(name: str) -> property:
+    return property(lambda results: results.view(name), doc=f"The `{name}` view, a polars DataFrame.")
+
+
 class Results:
     """The public views of some stories (or of all, when story_ids is None), read on access."""
 
@@ -38,45 +42,16 @@ class Results:
         with self._open() as store:
             return store.view(name, self.story_ids).pl()
 
-    @property
-    def claims(self) -> pl.DataFrame:
-        return self.view("story_claims")
-
-    @property
-    def sentences(self) -> pl.DataFrame:
-        return self.view("claim_sentences")
-
-    @property
-    def contradictions(self) -> pl.DataFrame:
-        return self.view("contradictions")
-
-    @property
-    def updates(self) -> pl.DataFrame:
-        return self.view("updates")
-
-    @property
-    def figures(self) -> pl.DataFrame:
-        return self.view("figures")
-
-    @property
-    def richer_sentences(self) -> pl.DataFrame:
-        return self.view("richer_sentences")
-
-    @property
-    def coverage(self) -> pl.DataFrame:
-        return self.view("outlet_coverage")
-
-    @property
-    def articles(self) -> pl.DataFrame:
-        return self.view("articles")
-
-    @property
-    def versions(self) -> pl.DataFrame:
-        return self.view("article_versions")
-
-    @property
-    def stories(self) -> pl.DataFrame:
-        return self.view("compared_stories")
+    claims = _view("story_claims")
+    sentences = _view("claim_sentences")
+    contradictions = _view("contradictions")
+    updates = _view("updates")
+    figures = _view("figures")
+    richer_sentences = _view("richer_sentences")
+    coverage = _view("outlet_coverage")
+    articles = _view("articles")
+    versions = _view("article_versions")
+    stories = _view("compared_stories")
 
     def sql(self, query: str) -> pl.DataFrame:
         """Your own read-only query over the whole database."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import StoryFileError
+from .errors import StoryFileError, StorydiffError
 
 STORY_KEYS = {"id", "title", "articles"}
 ARTICLE_KEYS = {"outlet", "url"}
@@ -38,19 +38,24 @@ class Story:
 def load_story(path: str | Path) -> Story:
     """Read and validate a story file; every problem is one StoryFileError line naming the file."""
     path = Path(path)
+    return parse_story(read_toml(path, "story file", StoryFileError), path)
+
+
+def read_toml(path: Path, what: str, error: type[StorydiffError], max_bytes: int = MAX_STORY_BYTES) -> dict:
+    """A user's TOML file (a story file, an outlets file), size-capped; any problem is one
+    `error` line naming the file."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise StoryFileError(f"{path}: cannot read story file ({exc.strerror or exc})") from None
-    if len(raw) > MAX_STORY_BYTES:
-        raise StoryFileError(f"{path}: story file is larger than {MAX_STORY_BYTES} bytes")
+        raise error(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+    if len(raw) > max_bytes:
+        raise error(f"{path}: {what} is larger than {max_bytes} bytes")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise StoryFileError(f"{path}: story file is not UTF-8 text") from None
+        raise error(f"{path}: {what} is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise StoryFileError(f"{path}: invalid TOML ({exc})") from None
-    return parse_story(data, path)
+        raise error(f"{path}: invalid TOML ({exc})") from None
 
 
 def parse_story(data: dict, path: Path) -> Story:

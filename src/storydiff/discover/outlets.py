@@ -11,15 +11,14 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import StorydiffError
+from ..story import read_toml
 
 OUTLET_KEYS = {"name", "feeds", "homepage"}
-MAX_FILE_BYTES = 1_000_000
 
 
 class OutletsFileError(StorydiffError):
@@ -35,19 +34,7 @@ class Outlet:
 
 def load_outlets(path: str | Path) -> list[Outlet]:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise OutletsFileError(f"{path}: cannot read outlets file ({exc.strerror or exc})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise OutletsFileError(f"{path}: outlets file is larger than {MAX_FILE_BYTES} bytes")
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise OutletsFileError(f"{path}: outlets file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise OutletsFileError(f"{path}: invalid TOML ({exc})") from None
-    return parse_outlets(data, path)
+    return parse_outlets(read_toml(path, "outlets file", OutletsFileError), path)
 
 
 def parse_outlets(data: dict, path: Path) -> list[Outlet]:
