@@ -21,13 +21,14 @@ from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, NegationRule, PairJudge, RuleDetector
 from storydiff.console import progress
 from storydiff.fact_links import context_vectors, contexts_to_embed
-from storydiff.facts import extract_facts
+from storydiff.facts_multilingual import extract_story_facts
 from storydiff.embed import embed_texts, embedder_name, load_embedder, text_hash
 from storydiff.errors import ExtractError, FetchError, NothingToCompareError
 from storydiff.extract import ExtractedArticle, extract_article, extractor_id
 from storydiff.fetch import Fetcher, Page
 from storydiff.nli import LazyNliModel
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
+from storydiff.languages import for_languages, segmenter_language
 from storydiff.segment import split_sentences
 from storydiff.settings import Settings
 from storydiff.store import Store
@@ -63,7 +64,8 @@ def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
     extracted = extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
     outcome.extracted = extracted
     outcome.sentences = split_sentences(
-        extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars
+        extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars,
+        segmenter_language(extracted.language),
     )
     outcome.status = _status(extracted, outcome.sentences)
     return outcome
@@ -96,12 +98,13 @@ def open_store(settings: Settings) -> Store:
 
 @task(name="align-and-classify", cache_policy=NO_CACHE)
 def align_task(result_rows, vectors, facts, fact_vectors, outcomes: list[ArticleOutcome], detector: ConflictDetector,
-               settings: Settings) -> Alignment:
+               settings: Settings, gate_vectors: np.ndarray | None = None) -> Alignment:
     article_of = [article.article_no for article, _ in result_rows]
     texts = [sentence.text for _, sentence in result_rows]
     published = [o.extracted.published if o.extracted else None for o in outcomes]
+    languages = [article.extracted.language for article, _ in result_rows]
     return align_story(vectors, article_of, texts, len(outcomes), detector, settings.align, published,
-                       facts, fact_vectors, settings.facts)
+                       facts, fact_vectors, settings.facts, languages, gate_vectors)
 
 
 def nli_cache_name(settings: Settings) -> str:
@@ -161,6 +164,8 @@ def _read_articles(story: Story, settings: Settings) -> tuple[list[ArticleOutcom
 def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: int, settings: Settings) -> StorySummary:
     usable = [o for o in outcomes if o.usable]
     log.info("%s: %d of %d articles usable", story.id, len(usable), len(outcomes))
+    english = settings
+    settings = for_languages(settings, [o.extracted.language for o in usable])
     if not usable:
         reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
         raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
@@ -175,7 +180,7 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
     rows = sentence_rows(outcomes)
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
     texts = [s.text for _, s in rows]
-    facts = extract_facts(texts)
+    facts = extract_story_facts(texts, [article.extracted.language for article, _ in rows])
     flat = [fact for row_facts in facts for fact in row_facts]
     compared = contexts_to_embed(facts, [article.article_no for article, _ in rows])
     vectors, embedded = embed_task(texts + [flat[i].context for i in compared], settings)
@@ -185,7 +190,10 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
         with open_store(settings) as store:
             known_scores = store.cached_nli_scores(nli_cache_name(settings), (text_hash(t) for t in texts))
     detector = conflict_detector(settings, known_scores)
-    alignment = align_task(rows, vectors, facts, fact_vectors, outcomes, detector, settings)
+    # the model-only contradiction gate was chosen on the English model's cosines: a story in
+    # several languages keeps them for it (that gate only ever sees two English sentences)
+    gate_vectors = embed_task(texts, english)[0] if settings.model != english.model and settings.nli_model else None
+    alignment = align_task(rows, vectors, facts, fact_vectors, outcomes, detector, settings, gate_vectors)
     fresh_scores = getattr(detector, "fresh", {})
     log.info("%s: judged %d new sentence pairs with the NLI model", story.id, len(fresh_scores))
     log.info("%s: storing results", story.id)

@@ -34,12 +34,12 @@ SELECT ?, premise_hash, hypothesis_hash, probabilities FROM incoming_nli_scores
 ON CONFLICT DO NOTHING;
 
 -- name: cached_extractions
-SELECT page_sha256, text, title, author, published, site_name, truncated, sentences FROM extractions
+SELECT page_sha256, text, title, author, published, site_name, truncated, language, sentences FROM extractions
 WHERE extractor = ? AND page_sha256 IN (SELECT unnest(?::VARCHAR[])) AND sentences IS NOT NULL;
 
 -- name: save_extraction
-INSERT INTO extractions (page_sha256, extractor, text, title, author, published, site_name, truncated, sentences)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO extractions (page_sha256, extractor, text, title, author, published, site_name, truncated, language, sentences)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO NOTHING;
 
 -- name: delete_story
@@ -111,7 +111,7 @@ ORDER BY outlet, url, version;
 SELECT story_id, title, source_file, compared_at, sentence_pairs, unjudged_pairs FROM stories WHERE story_id = ?;
 
 -- name: story_articles
-SELECT article_no, outlet, url, status, error, truncation, title, author, published, site_name,
+SELECT article_no, outlet, url, status, error, truncation, language, title, author, published, site_name,
        fetched_at, source_article_no, n_sentences
 FROM story_articles WHERE story_id = ? ORDER BY article_no;
 

@@ -67,10 +67,12 @@ CREATE TABLE IF NOT EXISTS extractions (
     published    VARCHAR,
     site_name    VARCHAR,
     truncated    VARCHAR,
+    language     VARCHAR,                 -- ISO 639-1, detected from the text
     sentences    STRUCT("start" INTEGER, "end" INTEGER, "text" VARCHAR)[],  -- its segmentation
     PRIMARY KEY (page_sha256, extractor)
 );
 ALTER TABLE extractions ADD COLUMN IF NOT EXISTS sentences STRUCT("start" INTEGER, "end" INTEGER, "text" VARCHAR)[];
+ALTER TABLE extractions ADD COLUMN IF NOT EXISTS language VARCHAR;
 
 CREATE TABLE IF NOT EXISTS story_articles (
     story_id          VARCHAR NOT NULL,
@@ -80,6 +82,7 @@ CREATE TABLE IF NOT EXISTS story_articles (
     status            VARCHAR NOT NULL,   -- 'ok', 'truncated' (compared, partly unreadable) or why it failed
     error             VARCHAR,
     truncation        VARCHAR,            -- why a 'truncated' article is incomplete (paywall, ...)
+    language          VARCHAR,            -- ISO 639-1, detected from the text
     title             VARCHAR,
     author            VARCHAR,
     published         VARCHAR,
@@ -90,8 +93,9 @@ CREATE TABLE IF NOT EXISTS story_articles (
     n_sentences       INTEGER NOT NULL
 );
 
--- database files made before truncation detection lack the column
+-- database files made before truncation detection (or language detection) lack the column
 ALTER TABLE story_articles ADD COLUMN IF NOT EXISTS truncation VARCHAR;
+ALTER TABLE story_articles ADD COLUMN IF NOT EXISTS language VARCHAR;
 
 -- History, never replaced: a row each time an article's extracted text differs from its last one.
 CREATE TABLE IF NOT EXISTS article_text_versions (
@@ -217,7 +221,7 @@ CREATE OR REPLACE VIEW compared_stories AS
 SELECT story_id, title, source_file, compared_at, sentence_pairs, unjudged_pairs FROM stories;
 
 CREATE OR REPLACE VIEW articles AS
-SELECT story_id, outlet, url, status, error, title, published, fetched_at, n_sentences, truncation
+SELECT story_id, outlet, url, status, error, title, published, fetched_at, n_sentences, truncation, language
 FROM story_articles;
 
 -- added/removed/edited count sentences; an edited sentence is in neither added nor removed

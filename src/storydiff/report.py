@@ -56,6 +56,14 @@ class ReportData:
     def outlet(self, article_no: int) -> str:
         return next(a["outlet"] for a in self.articles if a["article_no"] == article_no)
 
+    def language(self, article_no: int) -> str | None:
+        return next(a["language"] for a in self.articles if a["article_no"] == article_no)
+
+    def cross_language(self, conflict: dict) -> str | None:
+        """"es ↔ en" for evidence in two languages, else None."""
+        a, b = self.language(conflict["article_a"]), self.language(conflict["article_b"])
+        return f"{a} ↔ {b}" if a and b and a != b else None
+
     def republications(self) -> list[tuple[dict, list[dict]]]:
         """(original, [copies]) for every text carried by more than one article."""
         groups: dict[int, list[dict]] = {}
@@ -101,7 +109,8 @@ class ReportData:
         updates: dict[str, int] = {}
         for version in self.versions:
             updates[version["url"]] = max(updates.get(version["url"], 0), version["version"] - 1)
-        rows = [{"outlet": a["outlet"], "published": a.get("published"), "fetched_at": a.get("fetched_at"),
+        rows = [{"outlet": a["outlet"], "language": a["language"], "published": a.get("published"),
+                 "fetched_at": a.get("fetched_at"),
                  "updates": updates.get(a["url"], 0), "status": a["status"]} for a in self.articles]
         rows.sort(key=lambda r: (r["published"] is None, r["published"] or "", str(r["fetched_at"] or "")))
         first = rows[0]["published"] if rows and rows[0]["published"] else None
@@ -173,7 +182,8 @@ def render_json(data: ReportData) -> str:
         "sentence_pairs": data.sentence_pairs,
         "unjudged_pairs": data.unjudged_pairs,
         "articles": [
-            {k: a[k] for k in ("outlet", "url", "status", "truncation", "title", "author", "published", "n_sentences")}
+            {k: a[k] for k in ("outlet", "url", "status", "truncation", "language", "title", "author", "published",
+                               "n_sentences")}
             | {"republishes": outlets[a["source_article_no"]] if a["source_article_no"] != a["article_no"] else None}
             for a in data.articles
         ],

@@ -64,6 +64,7 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
             "status": [a.status for a in result.articles],
             "error": [None if a.usable else a.status for a in result.articles],
             "truncation": [a.extracted.truncated if a.extracted else None for a in result.articles],
+            "language": [a.extracted.language if a.extracted else None for a in result.articles],
             "title": [a.extracted.title if a.extracted else None for a in result.articles],
             "author": [a.extracted.author if a.extracted else None for a in result.articles],
             "published": [a.extracted.published if a.extracted else None for a in result.articles],
@@ -75,7 +76,7 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
             ],
             "n_sentences": [len(a.sentences) for a in result.articles],
         },
-        schema_overrides={"error": pl.String, "truncation": pl.String, "title": pl.String, "author": pl.String,
+        schema_overrides={"error": pl.String, "truncation": pl.String, "language": pl.String, "title": pl.String, "author": pl.String,
                           "published": pl.String, "site_name": pl.String, "page_sha256": pl.String,
                           "fetched_at": pl.Datetime("us", "UTC")},
     )

@@ -47,9 +47,11 @@ def split_sentences(
     title: str | None = None,
     max_sentences: int = 1_000,
     max_sentence_chars: int = 1_000,
+    language: str = "en",
 ) -> list[Sentence]:
-    """Sentences of the article body, boilerplate and the repeated headline dropped."""
-    segmenter = pysbd.Segmenter(language="en", clean=False)
+    """Sentences of the article body, boilerplate and the repeated headline dropped; `language`
+    picks pysbd's rules (languages.segmenter_language)."""
+    segmenter = pysbd.Segmenter(language=language, clean=False)
     headline = _normalise(title) if title else None
     kept: list[Sentence] = []
     seen: set[str] = set()

@@ -165,14 +165,14 @@ class Store:
     def cached_extractions(self, extractor: str, page_hashes: Iterable[str]) -> dict[str, tuple[ExtractedArticle, list[Sentence]]]:
         """Extracted article and its sentences by page hash."""
         rows = self.con.execute(self.q["cached_extractions"], [extractor, sorted(set(page_hashes))]).fetchall()
-        return {row[0]: (ExtractedArticle(*row[1:7]),
-                         [Sentence(i, s["start"], s["end"], s["text"]) for i, s in enumerate(row[7])])
+        return {row[0]: (ExtractedArticle(*row[1:8]),
+                         [Sentence(i, s["start"], s["end"], s["text"]) for i, s in enumerate(row[8])])
                 for row in rows}
 
     def save_extractions(self, extractor: str, extracted: Mapping[str, tuple[ExtractedArticle, list[Sentence]]]) -> None:
         for page_hash, (a, sentences) in extracted.items():
             self.con.execute(self.q["save_extraction"], [
-                page_hash, extractor, a.text, a.title, a.author, a.published, a.site_name, a.truncated,
+                page_hash, extractor, a.text, a.title, a.author, a.published, a.site_name, a.truncated, a.language,
                 [{"start": s.start, "end": s.end, "text": s.text} for s in sentences]])
 
     # -- story results -------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Embedding a story that mixes languages: the multilingual model (USE multilingual v3) against
+the English default (all-MiniLM-L6-v2, onnx-int8), side by side in one run, in sentences/s.
+Target (issue 17): the mixed story embeds at >= 0.5x the default's rate.
+
+    .venv/bin/python bench/multilingual.py [--sentences 1200] [--rounds 5]
+
+The sentences are those of the bundled sample story and the Spanish and German test pages,
+numbered so that none repeats; prints a table and writes bench/multilingual.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from run import side_by_side  # noqa: E402
+from storydiff.embed import MULTILINGUAL_MODEL, load_embedder  # noqa: E402
+from storydiff.extract import extract_article  # noqa: E402
+from storydiff.languages import segmenter_language  # noqa: E402
+from storydiff.segment import split_sentences  # noqa: E402
+from storydiff.settings import Settings  # noqa: E402
+
+PAGES = [*sorted((REPO / "data" / "stories" / "louvre-heist").glob("*.html")),
+         *sorted((REPO / "tests" / "data" / "multilingual").glob("*.html"))]
+
+
+def sentences(count: int) -> list[str]:
+    base = []
+    for page in PAGES:
+        article = extract_article(page.read_text(encoding="utf-8"))
+        base += [s.text for s in split_sentences(article.text, article.title,
+                                                 language=segmenter_language(article.language))]
+    return [f"{base[i % len(base)]} ({i // len(base)})" for i in range(count)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=1200)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    settings = Settings()
+    texts = sentences(args.sentences)
+    default = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
+                            settings.threads)
+    multilingual = load_embedder(MULTILINGUAL_MODEL, settings.embed_batch_size, threads=settings.threads)
+    medians = side_by_side({"default": lambda: default.encode(texts),
+                            "multilingual": lambda: multilingual.encode(texts)}, args.rounds)
+    rates = {name: round(len(texts) / seconds, 1) for name, seconds in medians.items()}
+    result = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores",
+        "sentences": len(texts),
+        "rounds": args.rounds,
+        "sentences_per_s": {f"{settings.model} [{settings.embed_backend}]": rates["default"],
+                            MULTILINGUAL_MODEL: rates["multilingual"]},
+        "ratio_multilingual_to_default": round(rates["multilingual"] / rates["default"], 2),
+    }
+    print(f"{'model':<42}{'sentences/s':>12}")
+    for name, rate in result["sentences_per_s"].items():
+        print(f"{name:<42}{rate:>12}")
+    print(f"multilingual / default: {result['ratio_multilingual_to_default']}x (target >= 0.5x)")
+    (REPO / "bench" / "multilingual.json").write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""Facts of Spanish, French, German and Portuguese sentences, comparable with English ones.
+
+facts.py reads English through spaCy's English parser, which turns "Al menos 15 personas
+murieron" into a count of "menos". Here a sentence in another language is read with small
+per-language word lists instead: its numbers ("138.000" and "300 000" are thousands, "3,5" is a
+decimal, "quince", "zwei"), the qualifier before them ("al menos", "mindestens", "au moins",
+"pelo menos"), and what is counted and what happened to it, as the English fact layer names
+them ("people", "dead"), so a toll in one language is linked with the toll in another
+(fact_links.py) by its masked context, embedded by the multilingual model.
+
+Only counts of people whose role is known (killed, injured, arrested, evacuated, missing) and
+counts of perpetrators (thieves, suspects, attackers) are kept: they are the figures outlets
+report in every language, and the ones a loose reading could least confuse. Ages, money, dates
+and days are left to English sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .facts import YEAR, Fact, extract_facts
+from .quantities import ROUND_FIGURE_SHARE, _interval
+
+READ = ("es", "fr", "de", "pt")
+
+NUMBER_WORDS = {
+    "es": {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+           "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+           "dieciséis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20, "treinta": 30,
+           "cuarenta": 40, "cincuenta": 50, "cien": 100, "una docena": 12, "docena": 12},
+    "pt": {"dois": 2, "duas": 2, "três": 3, "quatro": 4, "cinco": 5, "seis": 6, "sete": 7,
+           "oito": 8, "nove": 9, "dez": 10, "onze": 11, "doze": 12, "treze": 13, "catorze": 14, "quinze": 15,
+           "dezesseis": 16, "dezasseis": 16, "dezessete": 17, "dezoito": 18, "dezenove": 19, "vinte": 20,
+           "trinta": 30, "quarenta": 40, "cinquenta": 50, "cem": 100, "uma dúzia": 12, "dúzia": 12},
+    "fr": {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+           "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+           "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "vingt": 20, "trente": 30, "quarante": 40,
+           "cinquante": 50, "cent": 100, "une douzaine": 12, "douzaine": 12},
+    "de": {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+           "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
+           "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20,
+           "dreißig": 30, "vierzig": 40, "fünfzig": 50, "hundert": 100, "ein dutzend": 12, "dutzend": 12},
+}
+SCALES = {
+    "es": {"mil": 1e3, "millón": 1e6, "millones": 1e6},
+    "pt": {"mil": 1e3, "milhão": 1e6, "milhões": 1e6},
+    "fr": {"mille": 1e3, "million": 1e6, "millions": 1e6},
+    "de": {"tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio.": 1e6},
+}
+# qualifier -> quantities.QUALIFIERS rule, by way of its English wording
+QUALIFIERS = {
+    "es": {"al menos": "at least", "por lo menos": "at least", "más de": "more than", "menos de": "fewer than",
+           "casi": "nearly", "cerca de": "about", "unos": "about", "unas": "about", "alrededor de": "about",
+           "aproximadamente": "about", "hasta": "up to"},
+    "pt": {"ao menos": "at least", "pelo menos": "at least", "no mínimo": "at least", "mais de": "more than",
+           "menos de": "fewer than", "quase": "nearly", "cerca de": "about", "aproximadamente": "about",
+           "até": "up to"},
+    "fr": {"au moins": "at least", "plus de": "more than", "moins de": "fewer than", "près de": "nearly",
+           "presque": "nearly", "environ": "about", "quelque": "about", "quelques": "about",
+           "jusqu'à": "up to", "jusqu’à": "up to"},
+    "de": {"mindestens": "at least", "wenigstens": "at least", "mehr als": "more than", "über": "more than",
+           "weniger als": "fewer than", "fast": "nearly", "beinahe": "nearly", "knapp": "nearly", "etwa": "about",
+           "rund": "about", "ungefähr": "about", "circa": "about", "ca.": "about", "bis zu": "up to"},
+}
+# Word starts that say what happened to the people counted, as facts.ROLES names it.
+ROLE_STEMS = {
+    "dead": ("muert", "murier", "muri", "fallec", "mort", "tué", "tuée", "décéd", "décès", "tote", "toten",
+             "getötet", "starben", "gestorben", "ums leben", "todesopfer", "morrer", "morreu", "óbito",
+             "vítimas fatais"),
+    "injured": ("herid", "lesionad", "bless", "verletz", "ferid"),
+    "arrested": ("detenid", "arrestad", "arrêt", "interpell", "festgenommen", "verhaftet", "presos", "presas",
+                 "detid"),
+    "evacuated": ("evacu", "évacu", "evakuier", "desalojad", "desplazad", "déplacé", "vertrieben", "umgesiedelt", "umsiedel", "deslocad",
+                  "retirad"),
+    "missing": ("desaparecid", "disparu", "vermisst"),
+}
+# Words that count people, and the noun the English fact layer counts them by (facts.py lemmas).
+PEOPLE = {
+    **dict.fromkeys(("persona", "personas", "personne", "personnes", "mensch", "menschen", "pessoa", "pessoas",
+                     "gente", "víctima", "víctimas", "victime", "victimes", "opfer", "todesopfer", "vítima", "vítimas",
+                     "individuos", "individus", "muertos", "muertas", "muertes", "fallecidos", "morts", "mortes",
+                     "décès", "tote", "toten", "mortos", "mortas", "heridos", "heridas", "blessés", "blessées",
+                     "verletzte", "verletzten", "feridos", "feridas", "detenidos", "detenidas", "presos"), "people"),
+    **dict.fromkeys(("civiles", "civils", "zivilisten", "civis"), "civilian"),
+    **dict.fromkeys(("soldados", "soldats", "soldaten"), "soldier"),
+    **dict.fromkeys(("militares", "militaires"), "military"),
+    **dict.fromkeys(("habitantes", "habitants", "einwohner", "residentes", "résidents"), "resident"),
+    **dict.fromkeys(("niños", "enfants", "kinder", "crianças"), "child"),
+    **dict.fromkeys(("policías", "policiers", "polizisten", "policiais", "agentes", "oficiales"), "officer"),
+}
+# Words that count who did it: facts.UNIT_SYNONYMS's "perpetrator" ("two thieves", "four suspects").
+PERPETRATORS = ("ladrones", "ladrón", "sospechosos", "atacantes", "asaltantes", "voleurs", "cambrioleurs",
+                "suspects", "assaillants", "malfaiteurs", "diebe", "täter", "verdächtige", "angreifer", "einbrecher",
+                "ladrões", "suspeitos", "assaltantes")
+REVISION = re.compile(r"\b(confirmad[oa]s?|confirmé(e|s|es)?|bestätigt|definitiv[oa]?|final(es)?|oficial(es)?"
+                      r"|officiel(le)?s?|offiziell|revisad[oa]|révisé)\b", re.I)
+WINDOW_WORDS = 6
+CONJUNCTIONS = {"y", "e", "et", "und", "o", "ou", "oder", "mientras", "pendant", "während", "enquanto"}
+# "138.000", "138,000", "300 000" (with a plain, no-break or thin space), "3,5", "15"
+DIGITS = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![.,]?\d)|\d+(?:,\d{1,2})?"
+THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+")
+MONTH_NAMES = {
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"),
+    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+           "novembro", "dezembro"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "de": ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "dezember"),
+}
+WEEKDAY_NAMES = {  # Monday first, as facts.WEEKDAYS
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    "pt": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+}
+# The event itself took place (facts.ROLES "happened"): the day fighting began, a fire broke out.
+HAPPENED = ("comenz", "empez", "inici", "estall", "escal", "ocurri", "começ", "eclod", "ocorr", "début",
+            "commenc", "éclat", "survenu", "begann", "begonnen", "beginn", "eskalier", "brach", "ereignet",
+            "ausgebrochen")
+
+
+def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None]) -> list[list[Fact]]:
+    """Facts per sentence row: English rows through facts.py (spaCy), rows in a language read
+    here through its word lists, other rows none."""
+    english = [text if (language or "en") == "en" else "" for text, language in zip(texts, languages)]
+    facts = extract_facts(english)
+    for row, (text, language) in enumerate(zip(texts, languages)):
+        if language in READ:
+            facts[row] = read_facts(text, language, row)
+    return facts
+
+
+def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
+    """The counts of people with a known role, of perpetrators, and the days, in one sentence."""
+    days = _days(text, language, row)
+    taken = [(f.start, f.end) for f in days]
+    facts = list(days)
+    lowered = text.lower()
+    years = frozenset(int(y) for y in YEAR.findall(text))
+    for match in _numbers(language).finditer(lowered):
+        value = _value(match, language)
+        if (match.group("digits") and YEAR.fullmatch(match.group("digits"))) or any(
+                start <= match.start("value") < end for start, end in taken):
+            continue  # a year, or the day of a date
+        after = _clause(lowered[match.end():].split()[:WINDOW_WORDS])
+        before = lowered[:match.start()].split()[-WINDOW_WORDS:]
+        role = _role(after) or _role(before[-3:][::-1])
+        words = [w.strip(".,;:()«»\"'") for w in after[:3]]
+        perpetrators = next((w for w in words[:2] if w in PERPETRATORS), "")
+        counted = perpetrators or next((w for w in words if w in PEOPLE), "")
+        unit = "perpetrator" if perpetrators else PEOPLE.get(counted, "people")
+        if not perpetrators and not (role and (counted or _role(after[:2]))):
+            continue  # a number whose role or whose people is not said next to it
+        qualifier = match.group("qualifier")
+        low, high = _interval(value, QUALIFIERS[language].get(qualifier) if qualifier else None,
+                              _rounding(match, value))
+        start = match.start()
+        masked = f"{text[:start]}N{text[match.end():]}"
+        facts.append(Fact(row, "count", low, high, unit, counted or role, role, frozenset(), "",
+                          text[start:match.end()], start, match.end(), bool(REVISION.search(text)), years,
+                          masked))
+    return facts
+
+
+_PATTERNS: dict[str, re.Pattern] = {}
+
+
+def _numbers(language: str) -> re.Pattern:
+    if language not in _PATTERNS:
+        words = "|".join(sorted(map(re.escape, NUMBER_WORDS[language]), key=len, reverse=True))
+        scales = "|".join(sorted(map(re.escape, SCALES[language]), key=len, reverse=True))
+        qualifiers = "|".join(sorted(map(re.escape, QUALIFIERS[language]), key=len, reverse=True))
+        _PATTERNS[language] = re.compile(
+            rf"(?:(?P<qualifier>{qualifiers})\s+)?(?P<value>(?P<digits>{DIGITS})|\b(?P<word>{words})\b)"
+            rf"(?:\s+(?:de\s+)?(?P<scale>{scales})\b)?(?![\d%])"
+        )
+    return _PATTERNS[language]
+
+
+def _clause(words: list[str]) -> list[str]:
+    """The words up to the end of the figure's phrase: "8 civiles y 5 militares) y 21 heridos"
+    gives 8 nothing of the wounded."""
+    kept = []
+    for word in words:
+        if word in CONJUNCTIONS:
+            break
+        kept.append(word)
+        if word[-1] in ",;:)":
+            break
+    return kept
+
+
+def _days(text: str, language: str, row: int) -> list[Fact]:
+    """Dates ("26 de julio", "24. Juli", "24 juillet") and days of the week, as facts.py gives them."""
+    lowered = text.lower()
+    role = "happened" if any(re.search(rf"(?<!\w){stem}", lowered) for stem in HAPPENED) else ""
+    years = frozenset(int(y) for y in YEAR.findall(text))
+    months = MONTH_NAMES[language]
+    date = re.compile(rf"\b(?P<day>\d{{1,2}})(?:\.|º|er)?\s+(?:de\s+)?(?P<month>{'|'.join(months)})\b")
+    weekday = re.compile(rf"(?<!\w)(?P<day>{'|'.join(map(re.escape, WEEKDAY_NAMES[language]))})(?!\w)")
+    named_months = frozenset(months.index(m.group("month")) + 1 for m in date.finditer(lowered))
+    facts = []
+    for match in date.finditer(lowered):
+        day, month = int(match.group("day")), months.index(match.group("month")) + 1
+        if 1 <= day <= 31:
+            value = float(month * 100 + day)
+            facts.append(_day_fact(text, row, "date", value, role, match, years, frozenset({month})))
+    for match in weekday.finditer(lowered):
+        value = float(WEEKDAY_NAMES[language].index(match.group("day")))
+        facts.append(_day_fact(text, row, "weekday", value, role, match, years, named_months))
+    return facts
+
+
+def _day_fact(text, row, kind, value, role, match, years, months) -> Fact:
+    return Fact(row, kind, value, value, kind, "", role, frozenset(), "", text[match.start():match.end()],
+                match.start(), match.end(), False, years, f"{text[:match.start()]}N{text[match.end():]}", months)
+
+
+def _value(match: re.Match, language: str) -> float | None:
+    if match.group("digits"):
+        digits = match.group("digits")
+        if THOUSANDS.fullmatch(digits):
+            number = float(re.sub(r"\D", "", digits))
+        else:
+            number = float(digits.replace(",", "."))
+    else:
+        number = float(NUMBER_WORDS[language][match.group("word")])
+    scale = match.group("scale")
+    return number * SCALES[language][scale] if scale else number
+
+
+def _rounding(match: re.Match, value: float) -> float:
+    """As quantities.py rounds: a figure with two trailing zeros or more stands for 5 % either way."""
+    digits = re.sub(r"\D", "", match.group("digits") or "")
+    if match.group("scale") or (digits.strip("0") and len(digits) - len(digits.rstrip("0")) >= 2):
+        return ROUND_FIGURE_SHARE * value
+    return 0.0
+
+
+def _role(words: Sequence[str]) -> str:
+    """The role of the first word in `words` that says one ("15 heridos y 3 muertos": injured)."""
+    for i, word in enumerate(words):
+        rest = " ".join(words[i:i + 2]).lstrip("(«\"'")
+        for role, stems in ROLE_STEMS.items():
+            if any(rest.startswith(stem) for stem in stems):
+                return role
+    return ""

@@ -1,0 +1,211 @@
+"""Other languages: detection, segmentation rules, facts read in es/fr/de/pt, the multilingual
+embedder and its thresholds, and a story that mixes English, Spanish and German end to end."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import write_story
+from storydiff.align import align_story
+from storydiff.classify import Conflict, RuleDetector
+from storydiff.embed import MULTILINGUAL_MODEL, load_embedder
+from storydiff.extract import extract_article
+from storydiff.facts_multilingual import extract_story_facts, read_facts
+from storydiff.languages import declared_language, detect_language, for_languages, segmenter_language
+from storydiff.segment import split_sentences
+from storydiff.settings import AlignSettings, Settings
+from storydiff.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = REPO / "tests" / "data" / "multilingual"
+SAMPLE = REPO / "data" / "stories" / "louvre-heist"
+
+PARAGRAPHS = {
+    "en": "The museum stayed closed for the rest of the day while investigators searched the gallery.",
+    "es": "El museo permaneció cerrado el resto del día mientras los investigadores registraban la galería.",
+    "fr": "Le musée est resté fermé le reste de la journée pendant que les enquêteurs fouillaient la galerie.",
+    "de": "Das Museum blieb den Rest des Tages geschlossen, während die Ermittler die Galerie durchsuchten.",
+    "pt": "O museu permaneceu fechado o resto do dia enquanto os investigadores revistavam a galeria.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(PARAGRAPHS))
+def test_the_text_decides_the_language(language):
+    assert detect_language(PARAGRAPHS[language]) == language
+    # a template's wrong declaration does not override a clear text
+    assert detect_language(PARAGRAPHS[language], declared="en" if language != "en" else "es") == language
+
+
+def test_the_declared_language_settles_a_text_too_short_to_tell():
+    assert detect_language("OK", declared="pt") == "pt"
+    assert declared_language('<html class="x" lang="es-MX"><head>') == "es"
+    assert declared_language('<meta property="og:locale" content="pt_BR">') == "pt"
+    assert declared_language("<html><body>no declaration</body></html>") is None
+
+
+def test_pages_carry_their_language_through_extraction():
+    assert extract_article((PAGES / "heraldo.html").read_text()).language == "es"
+    assert extract_article((PAGES / "kurier.html").read_text()).language == "de"
+    assert extract_article((SAMPLE / "tribune.html").read_text()).language == "en"
+
+
+def test_sentences_are_split_with_the_language_rules():
+    german = "Am 1. Januar 2025 starben 15 Menschen in der Stadt. Das sagte z. B. die Polizei am Abend."
+    assert [s.text for s in split_sentences(german, language=segmenter_language("de"))] == [
+        "Am 1. Januar 2025 starben 15 Menschen in der Stadt.", "Das sagte z. B. die Polizei am Abend."]
+    # English rules cut after "1." and "z.", and the short pieces are dropped with the text they held
+    assert [s.text for s in split_sentences(german)][0] == "Januar 2025 starben 15 Menschen in der Stadt."
+    spanish = "Lo dijo el director del Hospital Gral. de México a la prensa. No dio más detalles del caso."
+    assert len(split_sentences(spanish, language=segmenter_language("es"))) == 2
+    assert segmenter_language("pt") == "es"  # pysbd has no Portuguese rules
+    assert segmenter_language(None) == "en"
+
+
+@pytest.mark.parametrize("text, language, low, high, unit, role", [
+    ("Al menos 15 personas murieron en el ataque.", "es", 15, math.inf, "people", "dead"),
+    ("Más de 138.000 personas fueron evacuadas.", "es", 138_000, math.inf, "people", "evacuated"),
+    ("Plus de 300 000 personnes ont été évacuées.", "fr", 300_000, math.inf, "people", "evacuated"),
+    ("Mindestens zwei Polizisten wurden verletzt, 14 Menschen getötet.", "de", 14, 14, "people", "dead"),
+    ("Ao menos 15 pessoas morreram no ataque.", "pt", 15, math.inf, "people", "dead"),
+    ("Dos ladrones participaron en el robo.", "es", 2, 2, "perpetrator", ""),
+    ("Tailandia ha desplazado a 138,000 personas.", "es", 138_000 * 0.95, 138_000 * 1.05, "people", "evacuated"),
+    ("Se registraron 3,5 millones de desplazados.", "es", 3.5e6 * 0.95, 3.5e6 * 1.05, "people", "evacuated"),
+    ("Quinze civis morreram.", "pt", 15, 15, "civilian", "dead"),
+])
+def test_facts_are_read_in_other_languages(text, language, low, high, unit, role):
+    facts = read_facts(text, language)
+    fact = next(f for f in facts if f.unit == unit and (f.role == role or not role))
+    assert (fact.low, fact.high, fact.role) == (pytest.approx(low), high if math.isinf(high) else pytest.approx(high), role)
+
+
+def test_the_nearest_role_word_names_the_role():
+    injured, dead = read_facts("El saldo: 15 heridos y 3 muertos.", "es")
+    assert (injured.low, injured.role) == (15, "injured")
+    assert (dead.low, dead.role) == (3, "dead")
+
+
+def test_a_figure_takes_no_role_from_the_next_phrase():
+    facts = read_facts("Se registran 13 fallecidos (8 civiles y 5 militares) y al menos 21 heridos.", "es")
+    assert [(f.low, f.unit, f.role) for f in facts] == [
+        (13, "people", "dead"), (8, "civilian", "dead"), (21, "people", "injured")]  # 5 soldiers: role unsaid
+
+
+@pytest.mark.parametrize("text, language, days", [
+    ("El conflicto escaló este sábado 26 de julio.", "es", [("date", 726.0), ("weekday", 5.0)]),
+    ("Les affrontements ont débuté jeudi 24 juillet.", "fr", [("date", 724.0), ("weekday", 3.0)]),
+    ("Die Kämpfe begannen am 24. Juli.", "de", [("date", 724.0)]),
+    ("Os combates começaram em 24 de julho.", "pt", [("date", 724.0)]),
+])
+def test_days_are_read_as_the_english_layer_gives_them(text, language, days):
+    facts = read_facts(text, language)
+    assert [(f.kind, f.low) for f in facts] == days
+    assert {f.role for f in facts} == {"happened"} and all(f.months == {7} for f in facts)
+
+
+def test_years_and_numbers_without_a_role_are_not_facts():
+    assert read_facts("En 2025 el museo recibió 9 millones de visitantes.", "es") == []
+
+
+def test_story_facts_parse_english_rows_only_with_the_english_parser():
+    facts = extract_story_facts(["Four thieves took part in the raid.", "Vier Täter waren beteiligt.", "Quatre voleurs."],
+                                ["en", "de", "it"])
+    assert [f.unit for f in facts[0]] == ["perpetrator"]
+    assert [(f.low, f.unit) for f in facts[1]] == [(4.0, "perpetrator")]
+    assert facts[2] == []  # a language with no word lists gives no facts rather than wrong ones
+
+
+def test_english_stories_keep_their_settings_and_mixed_ones_move_every_threshold():
+    settings = Settings()
+    assert for_languages(settings, ["en", "en", None]) is settings
+    mixed = for_languages(settings, ["en", "es"])
+    scale = settings.multilingual_scale
+    assert mixed.model == MULTILINGUAL_MODEL
+    assert mixed.align.match_threshold == pytest.approx((settings.align.match_threshold - scale.intercept) / scale.slope,
+                                                        abs=1e-4)
+    assert mixed.facts.min_similarity < settings.facts.min_similarity
+    assert for_languages(replace(settings, multilingual_model=""), ["en", "es"]).model == settings.model
+
+
+def test_the_multilingual_embedder_puts_a_translation_next_to_its_original():
+    embedder = load_embedder(MULTILINGUAL_MODEL)
+    vectors = embedder.encode([PARAGRAPHS["en"], PARAGRAPHS["es"], PARAGRAPHS["de"],
+                               "Shares of the chipmaker fell 17 percent on Monday."])
+    assert vectors.shape == (4, 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
+    sims = vectors @ vectors.T
+    assert sims[0, 1] > 0.7 and sims[0, 2] > 0.7
+    assert sims[0, 3] < 0.3
+
+
+class FlagsEveryPair:
+    """A rule that calls every pair it is shown a negation: it records what the aligner asks.
+    (A stand-in at storydiff's own rule seam, to see which pairs reach English rules.)"""
+
+    def __init__(self):
+        self.asked = []
+
+    def check_pairs(self, pairs):
+        self.asked += pairs
+        return [Conflict("negation", 1.0, None, None, confidence=1.0) for _ in pairs]
+
+
+def test_english_rules_never_judge_a_pair_with_a_sentence_in_another_language():
+    texts = ["The museum did not reopen on Monday.", "El museo no reabrió el lunes.", "The museum reopened on Monday."]
+    # close enough to be candidates, not so close that the articles count as copies of one text
+    vectors = np.array([[1, 0, 0], [0.8, 0.6, 0], [0.8, 0, 0.6]], dtype=np.float32)
+    rule = FlagsEveryPair()
+    mixed = align_story(vectors, [0, 1, 2], texts, 3, RuleDetector([rule]), AlignSettings(), languages=["en", "es", "en"])
+    assert rule.asked == [(texts[0], texts[2])]
+    assert {(m.a, m.b) for m, _ in mixed.conflicts} == {(0, 2)}
+    everything = FlagsEveryPair()
+    align_story(vectors, [0, 1, 2], texts, 3, RuleDetector([everything]), AlignSettings())
+    assert len(everything.asked) == 3  # without languages every candidate pair is asked, as before
+
+
+def test_a_story_in_three_languages_end_to_end(tmp_path, settings):
+    from flows.compare import compare_story
+
+    story = write_story(tmp_path / "mixed.toml", "louvre-mixed", [
+        ("Example Tribune", str(SAMPLE / "tribune.html")),
+        ("El Heraldo de Ejemplo", str(PAGES / "heraldo.html")),
+        ("Beispiel-Kurier", str(PAGES / "kurier.html")),
+    ])
+    summary = compare_story(str(story), settings)
+    assert (summary.articles, summary.failed) == (3, 0)
+    with Store.open(settings.db_path, read_only=True) as store:
+        languages = dict(store.con.execute("SELECT outlet, language FROM articles").fetchall())
+        conflicts = store.con.execute(
+            "SELECT kind, explanation, sentence_a, sentence_b FROM contradictions ORDER BY explanation").fetchall()
+        shared = store.con.execute("""
+            SELECT list_sort(outlets) FROM story_claims WHERE status = 'shared' AND text LIKE 'The thieves escaped%'
+        """).fetchall()
+    assert languages == {"Example Tribune": "en", "El Heraldo de Ejemplo": "es", "Beispiel-Kurier": "de"}
+    # the count of thieves: two in Spanish against four in English and in German
+    assert {kind for kind, *_ in conflicts} == {"number"}
+    assert any("Four thieves" in a and "Dos ladrones" in b for _, _, a, b in conflicts)
+    assert any("Dos ladrones" in a and "Vier Täter" in b for _, _, a, b in conflicts)
+    assert not any("Four thieves" in a and "Vier Täter" in b for _, _, a, b in conflicts)  # 4 = 4
+    # a sentence and its translation are one claim
+    assert shared and "El Heraldo de Ejemplo" in shared[0][0]
+    report = (settings.report_dir / "louvre-mixed.html").read_text()
+    assert "en ↔ es" in report or "es ↔ en" in report
+
+
+def test_a_fact_and_its_translation_meet_below_the_one_language_threshold():
+    texts = ["The thieves escaped on motor scooters.", "Los ladrones huyeron en motocicletas."]
+    vectors = np.array([[1, 0], [0.62, math.sqrt(1 - 0.62 ** 2)]], dtype=np.float32)
+    mixed = AlignSettings(match_threshold=0.66, cross_language_offset=0.08)
+    rules = RuleDetector([])
+    joined = align_story(vectors, [0, 1], texts, 2, rules, mixed, languages=["en", "es"])
+    assert joined.claim_of[0] == joined.claim_of[1]
+    assert joined.matches[0].similarity == pytest.approx(0.70, abs=1e-4)
+    # the same cosine within one language is two claims, as is any pair without the offset
+    apart = align_story(vectors, [0, 1], texts, 2, rules, mixed, languages=["en", "en"])
+    assert apart.claim_of[0] != apart.claim_of[1]
+    plain = align_story(vectors, [0, 1], texts, 2, rules, AlignSettings(match_threshold=0.66), languages=["en", "es"])
+    assert plain.claim_of[0] != plain.claim_of[1]
