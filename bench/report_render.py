@@ -45,7 +45,7 @@ def story(outlets: int, claims: int) -> report.ReportData:
     """Claims spread over outlets, sentences with characters to escape, contradictions and figures."""
     names = [f"Outlet <{n}> & Co" for n in range(outlets)]
     articles = [{"article_no": n, "outlet": o, "url": f"https://o{n}.example/a?x=1&y=2", "status": "ok",
-                 "truncation": None, "source_article_no": n, "published": "2025-10-19"} for n, o in enumerate(names)]
+                 "truncation": None, "language": "en", "source_article_no": n, "published": "2025-10-19"} for n, o in enumerate(names)]
     rows = []
     for c in range(claims):
         members = [(c + k) % outlets for k in range(1 + c % 4)]

@@ -1,6 +1,8 @@
 """Scores this checkout on the real multi-outlet development stories (../shared/data/stories)
 with the editors' own scorer, ../shared/tools/story_eval.py, exactly as acceptance scores the
-stories kept apart; writes eval/stories.json and prints one line per story.
+stories kept apart; writes eval/stories.json and prints one line per story. For stories whose
+articles are in several languages it also counts, from the scorer's per-pair tables, the gold
+pairs with a sentence not in English (issue 17's targets are on those).
 
     python3 eval/stories.py [--shared ../shared] [--out eval/stories.json] [--english]
 
@@ -46,10 +48,35 @@ def main() -> int:
         fields = dict(FIELD.findall(match.group("fields"))) if match else {"error": last}
         results[story] = {key: _number(value) for key, value in fields.items()} | {
             "seconds": round(time.perf_counter() - started, 1)}
-        print(last, flush=True)
+        cross = cross_language(proc.stdout, json.loads((stories_dir / story / "gold.json").read_text()))
+        if cross:
+            results[story]["cross_language"] = cross
+        print(last + "".join(f" cross_{k}={v['hits']}/{v['pairs']}" for k, v in cross.items()), flush=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return worst
+
+
+# the scorer's per-pair tables: a heading, a header line, then one "  N  result ..." line per pair
+TABLES = {"contradictions": ("Gold contradictions", "found"), "shared": ("Gold shared pairs", "ok"),
+          "not_contradictions": ("Traps, not contradictions", "FLAGGED")}
+ROW = re.compile(r"^\s+(\d+)\s+(\S+)\s")
+
+
+def cross_language(output: str, gold: dict) -> dict:
+    """Per kind of gold pair with a non-English side: how many the scorer counts as hits (found,
+    in one claim; for traps, wrongly flagged)."""
+    language = {a["outlet"]: a.get("language", "en") for a in gold["articles"]}
+    counts = {}
+    for key, (heading, hit) in TABLES.items():
+        cross = [i for i, pair in enumerate(gold.get(key, []), start=1)
+                 if language[pair["a"]["outlet"]] != "en" or language[pair["b"]["outlet"]] != "en"]
+        if not cross or heading not in output:
+            continue
+        table = output[output.index(heading):].split("\n\n")[0]
+        result = {int(m.group(1)): m.group(2) for m in map(ROW.match, table.splitlines()) if m}
+        counts[key] = {"pairs": len(cross), "hits": sum(1 for i in cross if result.get(i, "").lower() == hit.lower())}
+    return counts
 
 
 def _number(value: str):

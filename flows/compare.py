@@ -84,7 +84,7 @@ def embed_task(texts: list[str], settings: Settings) -> tuple[np.ndarray, int]:
         cached = store.cached_embeddings(name, (text_hash(t) for t in texts))
     vectors, fresh = embed_texts(texts, lambda: load_embedder(
         settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache, settings.threads), cached)
-    log.info("embedded %d new sentences, %d from cache", len(fresh), len(texts) - len(fresh))
+    log.info("embedded %d new sentences, %d from cache (%s)", len(fresh), len(texts) - len(fresh), name)
     if fresh:
         with open_store(settings) as store:
             store.save_embeddings(name, fresh)

@@ -209,3 +209,19 @@ def test_a_fact_and_its_translation_meet_below_the_one_language_threshold():
     assert apart.claim_of[0] != apart.claim_of[1]
     plain = align_story(vectors, [0, 1], texts, 2, rules, AlignSettings(match_threshold=0.66), languages=["en", "es"])
     assert plain.claim_of[0] != plain.claim_of[1]
+
+
+def test_classify_pairs_judges_a_pair_in_two_languages_by_its_figures():
+    from storydiff.classify import classify_pairs
+
+    english, spanish, german, untold = classify_pairs([
+        ("Four thieves took part.", "Two thieves took part."),
+        ("Four thieves took part in the raid.", "Dos ladrones participaron en el robo."),
+        ("Four thieves took part in the raid.", "Vier Täter waren an dem Einbruch beteiligt."),
+        ("The museum stayed closed.", "El museo no abrió sus puertas."),
+    ])
+    assert (english.label, english.kind) == ("contradiction", "number")
+    assert (spanish.label, spanish.kind) == ("contradiction", "number")
+    assert (spanish.conflict.value_a, spanish.conflict.value_b) == ("Four", "Dos")
+    assert (german.label, german.kind) == ("neutral", "language")  # four and four agree
+    assert (untold.label, untold.kind) == ("neutral", "language")  # no figure; the model reads English only

@@ -77,8 +77,9 @@ def test_views_are_the_public_contract(sample_run):
         articles = con.sql("SELECT * FROM articles ORDER BY outlet").pl()
         assert articles.columns == [
             "story_id", "outlet", "url", "status", "error", "title", "published", "fetched_at", "n_sentences",
-            "truncation"]
+            "truncation", "language"]
         assert set(articles["status"]) == {"ok"}
+        assert set(articles["language"]) == {"en"}
         richer = con.sql("""
             SELECT r.*, a.claim_id AS claim_of_richer, b.claim_id AS claim_of_other
             FROM richer_sentences r

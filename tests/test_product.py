@@ -124,8 +124,8 @@ def test_compare_and_connect_give_the_views_as_frames(notebook):
     assert html.startswith("<!doctype html>") and "Four thieves" in html
     timeline = [[" ".join(td.text_content().split()) for td in row.xpath("td")]
                 for row in lxml.html.fromstring(html).xpath("//table[@id='timeline']//tr[td]")]
-    assert len(timeline) == 6 and timeline[0][0].endswith("(first)") and timeline[0][1] == "2025-10-19"
-    assert timeline[-1][:2] == ["Capital Morning Post", "2025-10-20"]  # the one outlet a day late
+    assert len(timeline) == 6 and timeline[0][0].endswith("(first)") and timeline[0][1:3] == ["en", "2025-10-19"]
+    assert timeline[-1][:3] == ["Capital Morning Post", "en", "2025-10-20"]  # the one outlet a day late
     assert db.sql("SELECT count(*) AS n FROM stories")["n"][0] == 1
 
 

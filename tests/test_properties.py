@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from storydiff.errors import ExtractError
 from storydiff.extract import detect_truncation, extract_article
 from storydiff.facts import extract_facts
+from storydiff.facts_multilingual import READ, read_facts
 from storydiff.fetch import decode_html
 from storydiff.quantities import extract_quantities
 from storydiff.segment import _normalise, split_sentences
@@ -87,6 +88,24 @@ def test_version_diff_accounts_for_every_sentence(old, new):
     kept = len(old) - sum(1 for c in changes if c.kind in ("removed", "edited"))
     assert kept + sum(1 for c in changes if c.kind in ("added", "edited")) == len(new)
     assert (changes == []) == (old == new)
+
+
+foreign_words = st.sampled_from([
+    "Al menos", "mindestens", "au moins", "pelo menos", "más de", "15", "138.000", "138,000", "300 000", "3,5",
+    "millones", "Millionen", "personas", "Menschen", "personnes", "pessoas", "murieron", "getötet", "tués", "mortos",
+    "heridos", "verletzt", "y", "und", "et", "(", ")", ",", ".", "dos", "zwei", "quinze", "ladrones", "sábado",
+    "26 de julio", "24. Juli", "jeudi", "24 juillet", "2025", "comenzaron", "evacuadas", "\u00a0", "é",
+])
+foreign_prose = st.one_of(st.lists(foreign_words, max_size=40).map(" ".join), st.text(max_size=300))
+
+
+@QUICK
+@given(text=foreign_prose, language=st.sampled_from(READ))
+def test_facts_in_other_languages_are_spans_with_sane_intervals(text, language):
+    for fact in read_facts(text, language):
+        assert text[fact.start:fact.end] == fact.value_text
+        assert 0 <= fact.low <= fact.high
+        assert "N" in fact.context and fact.unit
 
 
 @QUICK

@@ -60,7 +60,7 @@ def test_many_outlets_get_a_claim_list_instead_of_a_column_each():
 
     outlets = [f"<i>Outlet {n}</i>" for n in range(30)]
     articles = [{"article_no": n, "outlet": o, "url": f"u{n}", "status": "ok", "truncation": None,
-                 "source_article_no": n} for n, o in enumerate(outlets)]
+                 "language": "en", "source_article_no": n} for n, o in enumerate(outlets)]
     claims = [{"claim_id": 0, "status": "shared", "n_outlets": 30, "outlets": outlets, "text": PAYLOAD,
                "sentences": {n: [PAYLOAD] for n in range(30)}}]
     data = report.ReportData("many", "Many", datetime.now(timezone.utc), articles, claims, [], [], [])

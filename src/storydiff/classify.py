@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .embed import text_hash
+from .languages import ENGLISH, sentence_language
 
 if TYPE_CHECKING:
     from .nli import NliModel
@@ -250,6 +251,9 @@ def classify_pairs(pairs: Sequence[tuple[str, str]], model: str | None = None,
     >>> [j.label for j in classify_pairs([("Four thieves took part.", "Two thieves took part.")])]
     ['contradiction']
 
+    Each sentence's language is detected: the NLI model and the rules read English, so a pair with
+    a sentence in another language is judged by its figures alone (facts_multilingual.py).
+
     `model` names another NLI cross-encoder (a Hugging Face name or a local path); the default is
     storydiff's packaged model, which needs no network. `backend` ("torch", "onnx", "onnx-int8")
     defaults to the one stories use (Settings.nli_backend).
@@ -258,6 +262,23 @@ def classify_pairs(pairs: Sequence[tuple[str, str]], model: str | None = None,
     from .settings import Settings
 
     settings = Settings()
-    nli = load_nli_model(model or PACKAGED_NLI_MODEL, 32, backend or settings.nli_backend, settings.model_cache,
-                         settings.threads)
-    return PairJudge(nli).judge(pairs)
+    languages = [(sentence_language(a), sentence_language(b)) for a, b in pairs]
+    english = [row for row, (a, b) in enumerate(languages) if a == b == ENGLISH]
+    judged = {}
+    if english:
+        nli = load_nli_model(model or PACKAGED_NLI_MODEL, 32, backend or settings.nli_backend, settings.model_cache,
+                             settings.threads)
+        judged = dict(zip(english, PairJudge(nli).judge([pairs[row] for row in english])))
+    return [judged[row] if row in judged else _judge_by_figures(pairs[row], languages[row]) for row in range(len(pairs))]
+
+
+def _judge_by_figures(pair: tuple[str, str], languages: tuple[str, str]) -> Judgement:
+    """A pair with a sentence not in English: its figures decide (the model and the negation
+    rule read English); kind 'language' when they say nothing."""
+    from .fact_links import figure_conflict
+    from .facts_multilingual import extract_story_facts
+
+    facts_a, facts_b = extract_story_facts(list(pair), list(languages))
+    conflict = figure_conflict(facts_a, facts_b)
+    return (Judgement("contradiction", None, conflict.kind, None, conflict) if conflict
+            else Judgement("neutral", None, "language", None))

@@ -396,6 +396,8 @@ def _masked_context(clause, start: int, end: int, mask: str) -> str:
                 masked = True
         else:
             words.append(token.text)
+    if not masked:  # an odd parse can leave the figure outside its own clause ("“quoted” The denied 4 no")
+        words.insert(0, mask)
     return " ".join(words)
 
 

@@ -138,15 +138,15 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
     days = _days(text, language, row)
     taken = [(f.start, f.end) for f in days]
     facts = list(days)
-    lowered = text.lower()
     years = frozenset(int(y) for y in YEAR.findall(text))
-    for match in _numbers(language).finditer(lowered):
+    # matched on the text itself (offsets are the text's: lower-casing can change a length)
+    for match in _numbers(language).finditer(text):
         value = _value(match, language)
         if (match.group("digits") and YEAR.fullmatch(match.group("digits"))) or any(
                 start <= match.start("value") < end for start, end in taken):
             continue  # a year, or the day of a date
-        after = _clause(lowered[match.end():].split()[:WINDOW_WORDS])
-        before = lowered[:match.start()].split()[-WINDOW_WORDS:]
+        after = _clause(text[match.end():].lower().split()[:WINDOW_WORDS])
+        before = text[:match.start()].lower().split()[-WINDOW_WORDS:]
         role = _role(after) or _role(before[-3:][::-1])
         words = [w.strip(".,;:()«»\"'") for w in after[:3]]
         perpetrators = next((w for w in words[:2] if w in PERPETRATORS), "")
@@ -155,7 +155,7 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         if not perpetrators and not (role and (counted or _role(after[:2]))):
             continue  # a number whose role or whose people is not said next to it
         qualifier = match.group("qualifier")
-        low, high = _interval(value, QUALIFIERS[language].get(qualifier) if qualifier else None,
+        low, high = _interval(value, QUALIFIERS[language].get(qualifier.lower()) if qualifier else None,
                               _rounding(match, value))
         start = match.start()
         masked = f"{text[:start]}N{text[match.end():]}"
@@ -175,7 +175,8 @@ def _numbers(language: str) -> re.Pattern:
         qualifiers = "|".join(sorted(map(re.escape, QUALIFIERS[language]), key=len, reverse=True))
         _PATTERNS[language] = re.compile(
             rf"(?:(?P<qualifier>{qualifiers})\s+)?(?P<value>(?P<digits>{DIGITS})|\b(?P<word>{words})\b)"
-            rf"(?:\s+(?:de\s+)?(?P<scale>{scales})\b)?(?![\d%])"
+            rf"(?:\s+(?:de\s+)?(?P<scale>{scales})\b)?(?![\d%])",
+            re.IGNORECASE,
         )
     return _PATTERNS[language]
 
@@ -199,17 +200,17 @@ def _days(text: str, language: str, row: int) -> list[Fact]:
     role = "happened" if any(re.search(rf"(?<!\w){stem}", lowered) for stem in HAPPENED) else ""
     years = frozenset(int(y) for y in YEAR.findall(text))
     months = MONTH_NAMES[language]
-    date = re.compile(rf"\b(?P<day>\d{{1,2}})(?:\.|º|er)?\s+(?:de\s+)?(?P<month>{'|'.join(months)})\b")
-    weekday = re.compile(rf"(?<!\w)(?P<day>{'|'.join(map(re.escape, WEEKDAY_NAMES[language]))})(?!\w)")
-    named_months = frozenset(months.index(m.group("month")) + 1 for m in date.finditer(lowered))
+    date = re.compile(rf"\b(?P<day>\d{{1,2}})(?:\.|º|er)?\s+(?:de\s+)?(?P<month>{'|'.join(months)})\b", re.I)
+    weekday = re.compile(rf"(?<!\w)(?P<day>{'|'.join(map(re.escape, WEEKDAY_NAMES[language]))})(?!\w)", re.I)
+    named_months = frozenset(months.index(m.group("month").lower()) + 1 for m in date.finditer(text))
     facts = []
-    for match in date.finditer(lowered):
-        day, month = int(match.group("day")), months.index(match.group("month")) + 1
+    for match in date.finditer(text):
+        day, month = int(match.group("day")), months.index(match.group("month").lower()) + 1
         if 1 <= day <= 31:
             value = float(month * 100 + day)
             facts.append(_day_fact(text, row, "date", value, role, match, years, frozenset({month})))
-    for match in weekday.finditer(lowered):
-        value = float(WEEKDAY_NAMES[language].index(match.group("day")))
+    for match in weekday.finditer(text):
+        value = float(WEEKDAY_NAMES[language].index(match.group("day").lower()))
         facts.append(_day_fact(text, row, "weekday", value, role, match, years, named_months))
     return facts
 
@@ -227,8 +228,8 @@ def _value(match: re.Match, language: str) -> float | None:
         else:
             number = float(digits.replace(",", "."))
     else:
-        number = float(NUMBER_WORDS[language][match.group("word")])
-    scale = match.group("scale")
+        number = float(NUMBER_WORDS[language][match.group("word").lower()])
+    scale = (match.group("scale") or "").lower()
     return number * SCALES[language][scale] if scale else number
 
 

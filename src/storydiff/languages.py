@@ -25,6 +25,7 @@ ENGLISH = "en"
 # (the same abbreviations "Sr.", "Dra.", "p. ej." matter most).
 SEGMENTER_LANGUAGE = {"en": "en", "es": "es", "fr": "fr", "de": "de", "it": "it", "nl": "nl", "pt": "es"}
 
+SENTENCE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"]
 # Below this normalised probability the text alone does not decide (short or mixed pages).
 MIN_CONFIDENCE = 0.9
 DETECT_CHARS = 3_000
@@ -59,6 +60,21 @@ def detect_language(text: str, declared: str | None = None) -> str:
     if confidence >= MIN_CONFIDENCE or not declared:
         return language
     return declared
+
+
+@lru_cache(maxsize=1)
+def _sentence_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(SENTENCE_LANGUAGES)
+    return identifier
+
+
+def sentence_language(text: str) -> str:
+    """The language of one sentence, among those storydiff reads and their neighbours: a
+    sentence is too short for the full model ("Two thieves took part." is English at 0.55)."""
+    return _sentence_identifier().classify(text)[0]
 
 
 def segmenter_language(language: str | None) -> str:
