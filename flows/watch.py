@@ -17,7 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from slugify import slugify
 
 from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, embed_task, open_store
-from storydiff.discover.grouping import Article, group
+from storydiff.discover.grouping import Article, group, independent_sources
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
 from storydiff.errors import ExtractError, FetchError
@@ -116,9 +116,7 @@ def _group(items: list[dict], settings: Settings) -> list[str]:
     could not be read); an item keeps the id its story already had."""
     if not items:
         return []
-    articles = [Article(id=i["url"], outlet=i["outlet"], url=i["url"], title=i["title"] or "",
-                        text=i["text"] or i["summary"] or "",
-                        published=(i["published"] or i["first_seen"]).date()) for i in items]
+    articles = [_article(i) for i in items]
     # through the embedding cache: the window's items are grouped again at every run
     vectors, _ = embed_task([a.embedding_text(settings.group.embed_chars) for a in articles], settings)
     keys = group(articles, vectors, settings.group)
@@ -135,13 +133,21 @@ def _group(items: list[dict], settings: Settings) -> list[str]:
     return [names[key] for key in keys]
 
 
+def _article(item: dict) -> Article:
+    """A feed item as the grouping reads it: its page's text, else the feed's summary."""
+    return Article(id=item["url"], outlet=item["outlet"], url=item["url"], title=item["title"] or "",
+                   text=item["text"] or item["summary"] or "", published=(item["published"] or item["first_seen"]).date())
+
+
 def _stories_to_compare(items: list[dict], stories: list[str], new_urls: set[str]) -> dict[str, list[dict]]:
-    """Stories told by two outlets or more that gained an article in this run."""
+    """Stories told by two independent outlets or more (a wire story and its copies are one) that
+    gained an article in this run."""
     members: dict[str, list[dict]] = {}
     for item, story in zip(items, stories):
         members.setdefault(story, []).append(item)
     return {story: group_items for story, group_items in members.items()
-            if len({m["outlet"] for m in group_items}) >= 2 and any(m["url"] in new_urls for m in group_items)}
+            if len({m["outlet"] for m in group_items}) >= 2 and any(m["url"] in new_urls for m in group_items)
+            and independent_sources([_article(m) for m in group_items]) >= 2}
 
 
 def _tally(results: list[PollResult]) -> dict[str, int]:

@@ -8,7 +8,7 @@ import pytest
 
 from storydiff.cli import main
 from storydiff.discover.dump import DumpError, read_articles
-from storydiff.discover.grouping import Article, group
+from storydiff.discover.grouping import Article, group, independent_sources
 from storydiff.embed import load_embedder
 from storydiff.settings import GroupSettings, Settings
 
@@ -72,6 +72,19 @@ def test_story_keys_do_not_depend_on_later_articles(embed):
     more = first + [Article("late", "Post C", None, QUAKE_A[2][1], QUAKE_A[2][2], None)]
     assert group(more, embed(more), GroupSettings())[:len(first)] == group(first, embed(first), GroupSettings())
     assert group([], embed([]), GroupSettings()) == []
+
+
+def test_wire_copies_count_once_among_a_storys_sources():
+    wire, daily, post = QUAKE_A
+    copy = ("Herald D", wire[1], wire[2].replace("on Tuesday", "on Tuesday morning"))  # the wire text, reprinted
+    def sources(rows):
+        return independent_sources([Article(f"a{i}", o, None, t, x, None) for i, (o, t, x) in enumerate(rows)])
+
+    assert sources([wire, copy]) == 1  # two outlets, one text: not a story two outlets tell
+    assert sources([wire, copy, daily]) == 2
+    assert sources([wire, daily, post]) == 3  # three tellings of one event
+    assert sources([wire, (wire[0], *daily[1:])]) == 1  # one outlet twice is one source
+    assert sources([]) == 0
 
 
 def test_cluster_command_reads_a_dump_and_writes_assignments(tmp_path, capsys):

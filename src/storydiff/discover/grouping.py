@@ -80,6 +80,40 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
     return combined
 
 
+# Two texts at or above this TF-IDF cosine are one text (a wire story and its copies, a few
+# words changed); between different tellings of one event it stays far lower.
+COPY_SIMILARITY = 0.9
+
+
+def independent_sources(articles: Sequence[Article]) -> int:
+    """How many independent tellings a story has: outlets, with wire copies counted once."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if len(articles) < 2:
+        return len({a.outlet for a in articles})
+    parent = list(range(len(articles)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for outlet in {a.outlet for a in articles}:  # one outlet is one source, however many articles
+        rows = [i for i, a in enumerate(articles) if a.outlet == outlet]
+        for row in rows[1:]:
+            parent[root(row)] = root(rows[0])
+    try:
+        tfidf = TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit_transform(
+            [f"{a.title} . {a.text}" for a in articles])
+        similar = np.argwhere(np.triu((tfidf @ tfidf.T).toarray() >= COPY_SIMILARITY, k=1))
+    except ValueError:  # no words at all
+        similar = []
+    for a, b in similar:
+        parent[root(int(a))] = root(int(b))
+    return len({root(i) for i in range(len(articles))})
+
+
 def group(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSettings) -> list[str]:
     """A story key for each article: the id of the story's earliest article (input order), so a
     story keeps its key as later articles join it."""
