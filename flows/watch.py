@@ -4,7 +4,6 @@ and reports as any other run)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,10 +13,10 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
-from slugify import slugify
 
 from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, embed_task, open_store
 from storydiff.discover.grouping import Article, group, independent_sources
+from storydiff.discover.naming import name_stories
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
 from storydiff.errors import ExtractError, FetchError
@@ -99,11 +98,16 @@ def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
         window = timedelta(days=days)
         recent = store.recent_feed_items(now - window).to_dicts()
     log.info("%d new items; grouping %d items of the last %d days", len(new_urls), len(recent), days)
-    stories = _group(recent, settings)
+    stories, merged = _group(recent, settings)
     with open_store(settings) as store:
         store.assign_stories({item["url"]: story for item, story in zip(recent, stories)})
+        # a story with articles older than the window keeps them, and its id: not merged
+        merged = {old: joined for old, joined in merged.items() if not store.story_has_items(old)}
+        for old, joined in merged.items():
+            log.info("story %s turned out to be %s: merged", old, joined)
+            store.merge_story(old, joined, now)
     compared = []
-    for story_id, members in _stories_to_compare(recent, stories, new_urls).items():
+    for story_id, members in _stories_to_compare(recent, stories, new_urls, set(merged.values())).items():
         state = compare_urls([m["url"] for m in members], story_id, members[0]["title"] or None, settings,
                              outlets=[m["outlet"] for m in members], return_state=True)
         value = state.result(raise_on_failure=False)
@@ -111,26 +115,15 @@ def watch(outlets_file: str, settings: Settings | None = None) -> WatchSummary:
     return WatchSummary(feeds=_tally(results), new_items=len(new_urls), stories=len(set(stories)), compared=compared)
 
 
-def _group(items: list[dict], settings: Settings) -> list[str]:
+def _group(items: list[dict], settings: Settings) -> tuple[list[str], dict[str, str]]:
     """A story id for each item, grouped on its title and text (the feed's summary when the page
-    could not be read); an item keeps the id its story already had."""
+    could not be read), and the stories merged into others (naming.py)."""
     if not items:
-        return []
+        return [], {}
     articles = [_article(i) for i in items]
     # through the embedding cache: the window's items are grouped again at every run
     vectors, _ = embed_task([a.embedding_text(settings.group.embed_chars) for a in articles], settings)
-    keys = group(articles, vectors, settings.group)
-    names: dict[str, str] = {}
-    for item, key in zip(items, keys):  # the earliest id already given to one of its members wins
-        if item["story_id"] and key not in names:
-            names[key] = item["story_id"]
-    by_url = {item["url"]: item for item in items}
-    for key in keys:
-        if key not in names:
-            first = by_url[key]  # a story's key is its first article's id, here its URL
-            slug = slugify(first["title"] or "story", max_length=50, word_boundary=True) or "story"
-            names[key] = f"{slug}-{hashlib.sha1(first['url'].encode()).hexdigest()[:6]}"
-    return [names[key] for key in keys]
+    return name_stories(items, group(articles, vectors, settings.group))
 
 
 def _article(item: dict) -> Article:
@@ -139,14 +132,16 @@ def _article(item: dict) -> Article:
                    text=item["text"] or item["summary"] or "", published=(item["published"] or item["first_seen"]).date())
 
 
-def _stories_to_compare(items: list[dict], stories: list[str], new_urls: set[str]) -> dict[str, list[dict]]:
+def _stories_to_compare(items: list[dict], stories: list[str], new_urls: set[str],
+                        grown: set[str]) -> dict[str, list[dict]]:
     """Stories told by two independent outlets or more (a wire story and its copies are one) that
-    gained an article in this run."""
+    gained an article in this run, or another story's articles (`grown`)."""
     members: dict[str, list[dict]] = {}
     for item, story in zip(items, stories):
         members.setdefault(story, []).append(item)
     return {story: group_items for story, group_items in members.items()
-            if len({m["outlet"] for m in group_items}) >= 2 and any(m["url"] in new_urls for m in group_items)
+            if len({m["outlet"] for m in group_items}) >= 2
+            and (story in grown or any(m["url"] in new_urls for m in group_items))
             and independent_sources([_article(m) for m in group_items]) >= 2}
 
 

@@ -277,6 +277,13 @@ WHERE first_seen >= ? ORDER BY first_seen, url;
 -- name: set_item_text
 UPDATE feed_items SET text = ?, fetch_status = ? WHERE url = ?;
 
+-- name: story_has_items
+SELECT 1 FROM feed_items WHERE story_id = ? LIMIT 1;
+
+-- name: insert_story_merge
+INSERT INTO story_merges (story_id, merged_into, merged_at) VALUES (?, ?, ?)
+ON CONFLICT (story_id) DO UPDATE SET merged_into = excluded.merged_into, merged_at = excluded.merged_at;
+
 -- name: assign_story
 UPDATE feed_items SET story_id = ? WHERE url = ?;
 

@@ -216,6 +216,13 @@ CREATE TABLE IF NOT EXISTS feed_items (
 ALTER TABLE feed_items ADD COLUMN IF NOT EXISTS text VARCHAR;
 ALTER TABLE feed_items ADD COLUMN IF NOT EXISTS fetch_status VARCHAR;
 
+-- Discovered stories that turned out to be one with another (watch regroups recent articles).
+CREATE TABLE IF NOT EXISTS story_merges (
+    story_id    VARCHAR PRIMARY KEY,
+    merged_into VARCHAR NOT NULL,
+    merged_at   TIMESTAMPTZ NOT NULL
+);
+
 -- One row per story: its title, where it came from (a story file, or "<command line>"), its last run.
 CREATE OR REPLACE VIEW compared_stories AS
 SELECT story_id, title, source_file, compared_at, sentence_pairs, unjudged_pairs FROM stories;

@@ -9,6 +9,7 @@ import pytest
 from storydiff.cli import main
 from storydiff.discover.dump import DumpError, read_articles
 from storydiff.discover.grouping import Article, group, independent_sources
+from storydiff.discover.naming import name_stories
 from storydiff.embed import load_embedder
 from storydiff.settings import GroupSettings, Settings
 
@@ -72,6 +73,18 @@ def test_story_keys_do_not_depend_on_later_articles(embed):
     more = first + [Article("late", "Post C", None, QUAKE_A[2][1], QUAKE_A[2][2], None)]
     assert group(more, embed(more), GroupSettings())[:len(first)] == group(first, embed(first), GroupSettings())
     assert group([], embed([]), GroupSettings()) == []
+
+
+def test_story_ids_stay_and_a_story_absorbed_by_another_is_merged():
+    items = [{"url": f"u{i}", "title": title, "story_id": old} for i, (title, old) in enumerate([
+        ("Quake hits Sumbawa", "quake-hits-sumbawa-1"), ("Sumbawa tremor", "quake-hits-sumbawa-1"),
+        ("Bima houses damaged", "bima-houses-2"), ("Napa quake", None)])]
+    # the grouping now puts the Bima article with the Sumbawa ones (a new article bridged them)
+    names, merged = name_stories(items, ["u0", "u0", "u0", "u3"])
+    assert names[:3] == ["quake-hits-sumbawa-1"] * 3
+    assert names[3].startswith("napa-quake-")
+    assert merged == {"bima-houses-2": "quake-hits-sumbawa-1"}
+    assert name_stories(items, ["u0", "u0", "u2", "u3"])[1] == {}  # nothing moved: nothing merged
 
 
 def test_wire_copies_count_once_among_a_storys_sources():

@@ -133,7 +133,8 @@ def test_every_named_query_runs(sample_run):
         "save_robots": None,  # every run that fetched a robots.txt (tests/test_refetch.py)
         # written by every watch run (tests/test_watch.py)
         "add_feed": None, "delete_feed": None, "save_feed_state": None, "insert_feed_items": None, "assign_story": None,
-        "set_item_text": None,
+        "set_item_text": None, "story_has_items": ["no-such-story"],
+        "insert_story_merge": None,  # tests/test_store.py
     } | {f"view_{view}": [["louvre-heist"]] for view in PUBLIC_VIEWS}
     assert set(params) == set(load_queries()), "add the new query to this test"
     with Store.open(settings.db_path, read_only=True) as store:

@@ -47,6 +47,21 @@ def test_replace_is_atomic_and_has_no_duplicates(tmp_path):
         assert store.con.sql("SELECT count(*) FROM conflicts").fetchall()[0][0] == 1
 
 
+def test_a_merged_story_leaves_its_results_and_a_record(tmp_path):
+    when = datetime(2026, 11, 26, tzinfo=timezone.utc)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.replace_story(small_result("quake-a", ["Four men came.", "It rained."], ["Two men came."]))
+        store.replace_story(small_result("quake-b", ["Six houses fell."], ["Six houses fell down."]))
+        assert not store.story_has_items("quake-a")  # no feed item names it
+        store.merge_story("quake-a", "quake-b", when)
+        assert [s for (s,) in store.con.sql("SELECT story_id FROM compared_stories").fetchall()] == ["quake-b"]
+        for table in ("sentences", "conflicts", "story_articles"):
+            assert store.con.execute(f"SELECT count(*) FROM {table} WHERE story_id = 'quake-a'").fetchall() == [(0,)]
+        assert store.con.sql("SELECT story_id, merged_into FROM story_merges").fetchall() == [("quake-a", "quake-b")]
+        store.merge_story("quake-a", "quake-c", when)  # merged again later: the latest wins
+        assert store.con.sql("SELECT merged_into FROM story_merges").fetchall() == [("quake-c",)]
+
+
 def test_pages_and_embeddings_are_cached(tmp_path):
     with Store.open(tmp_path / "s.duckdb") as store:
         page = Page("u", "u", "text/html", "<html>x</html>", "abc", datetime(2025, 10, 19, tzinfo=timezone.utc))

@@ -224,6 +224,22 @@ class Store:
         rows = self.con.execute(self.q["stored_fingerprint"], [story_id]).fetchall()
         return rows[0][0] if rows else None
 
+    def story_has_items(self, story_id: str) -> bool:
+        return bool(self.con.execute(self.q["story_has_items"], [story_id]).fetchall())
+
+    def merge_story(self, story_id: str, merged_into: str, when: datetime) -> None:
+        """A discovered story turned out to be part of another: its comparison is removed (the
+        other's will cover its articles) and the merge recorded, in one transaction."""
+        self.con.begin()
+        try:
+            for name in STORY_TABLE_DELETES:
+                self.con.execute(self.q[name], [story_id])
+            self.con.execute(self.q["insert_story_merge"], [story_id, merged_into, when])
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
     def touch_story(self, story_id: str, when: datetime) -> None:
         self.con.execute(self.q["touch_story"], [when, story_id])
 
