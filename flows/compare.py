@@ -180,7 +180,8 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
     rows = sentence_rows(outcomes)
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
     texts = [s.text for _, s in rows]
-    facts = extract_story_facts(texts, [article.extracted.language for article, _ in rows])
+    facts = extract_story_facts(texts, [article.extracted.language for article, _ in rows],
+                                _unit_embedder(settings) if settings.model != english.model else None)
     flat = [fact for row_facts in facts for fact in row_facts]
     compared = contexts_to_embed(facts, [article.article_no for article, _ in rows])
     vectors, embedded = embed_task(texts + [flat[i].context for i in compared], settings)
@@ -203,6 +204,12 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
         log.info("%s: stored", story.id)
         return _summary(store, story, outcomes, settings, {"pages_extracted": extracted, "sentences_embedded": embedded,
                                                            "nli_pairs": len(fresh_scores)})
+
+
+def _unit_embedder(settings: Settings):
+    """The multilingual model on bare nouns ("lanchas", "boat"): a handful per story, not cached."""
+    return lambda words: load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend,
+                                       settings.model_cache, settings.threads).encode(words)
 
 
 def _summary(store: Store, story, outcomes: list[ArticleOutcome], settings: Settings, work: dict[str, int]) -> StorySummary:

@@ -225,3 +225,38 @@ def test_classify_pairs_judges_a_pair_in_two_languages_by_its_figures():
     assert (spanish.conflict.value_a, spanish.conflict.value_b) == ("Four", "Dos")
     assert (german.label, german.kind) == ("neutral", "language")  # four and four agree
     assert (untold.label, untold.kind) == ("neutral", "language")  # no figure; the model reads English only
+
+
+def test_counts_of_things_take_the_english_name_the_story_uses():
+    from storydiff.facts_multilingual import unify_units
+
+    texts = ["The plans were described by four sources.", "The military struck three boats.",
+             "Los planes fueron descritos por dos fuentes.", "Das Militär griff drei venezolanische Boote an.",
+             "El ejército atacó cuatro funcionarios."]
+    languages = ["en", "en", "es", "de", "es"]
+    read = extract_story_facts(texts, languages)
+    assert [f.unit for f in read[2] + read[3]] == ["fuentes", "Boote"]  # each in its own language
+    unified = unify_units(read, languages, load_embedder(MULTILINGUAL_MODEL).encode)
+    assert [f.unit for f in unified[2] + unified[3]] == ["source", "boat"]
+    assert [f.unit for f in unified[4]] == ["funcionarios"]  # no English count near it: left alone
+    assert unified[:2] == read[:2]  # English facts are never renamed
+
+
+def test_percentages_in_other_languages_need_a_direction():
+    (fell,) = [f for f in read_facts("Las acciones de Nvidia cayeron un 17 % el lunes.", "es") if f.kind == "percent"]
+    assert (fell.kind, fell.low, fell.role) == ("percent", pytest.approx(17, abs=0.5), "fell")
+    assert read_facts("Die Aktie stieg um 4 Prozent.", "de")[0].role == "rose"
+    assert read_facts("El 60 % de los votos.", "es") == []  # 60 % of what, doing what: unsaid
+
+
+def test_classify_pairs_names_things_across_languages():
+    from storydiff.classify import classify_pairs
+
+    sources, agreed, percent = classify_pairs([
+        ("The plans were described by four sources.", "Los planes fueron descritos por dos fuentes."),
+        ("The plans were described by four sources.", "Die Pläne wurden von vier Quellen beschrieben."),
+        ("Nvidia shares fell 17% on Monday.", "Las acciones de Nvidia cayeron un 12 % el lunes."),
+    ])
+    assert (sources.kind, sources.conflict.value_a, sources.conflict.value_b) == ("number", "four", "dos")
+    assert agreed.label == "neutral"
+    assert percent.kind == "number" and percent.conflict.value_b == "12"

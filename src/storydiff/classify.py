@@ -275,10 +275,11 @@ def classify_pairs(pairs: Sequence[tuple[str, str]], model: str | None = None,
 def _judge_by_figures(pair: tuple[str, str], languages: tuple[str, str]) -> Judgement:
     """A pair with a sentence not in English: its figures decide (the model and the negation
     rule read English); kind 'language' when they say nothing."""
+    from .embed import MULTILINGUAL_MODEL, load_embedder
     from .fact_links import figure_conflict
     from .facts_multilingual import extract_story_facts
 
-    facts_a, facts_b = extract_story_facts(list(pair), list(languages))
+    facts_a, facts_b = extract_story_facts(list(pair), list(languages), load_embedder(MULTILINGUAL_MODEL).encode)
     conflict = figure_conflict(facts_a, facts_b)
     return (Judgement("contradiction", None, conflict.kind, None, conflict) if conflict
             else Judgement("neutral", None, "language", None))

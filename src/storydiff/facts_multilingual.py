@@ -8,16 +8,20 @@ decimal, "quince", "zwei"), the qualifier before them ("al menos", "mindestens",
 them ("people", "dead"), so a toll in one language is linked with the toll in another
 (fact_links.py) by its masked context, embedded by the multilingual model.
 
-Only counts of people whose role is known (killed, injured, arrested, evacuated, missing) and
-counts of perpetrators (thieves, suspects, attackers) are kept: they are the figures outlets
-report in every language, and the ones a loose reading could least confuse. Ages, money, dates
-and days are left to English sentences.
+Counts of people are kept only with their role (killed, injured, arrested, evacuated, missing):
+"13 civiles" alone could be any of a story's tolls. Counts of perpetrators (thieves, suspects,
+attackers) and of things ("cuatro lanchas", "dos fuentes") are kept with the word they count,
+which unify_units turns into the English name the story uses for it. Percentages are kept when
+they rose or fell. Dates and days are read too; ages and money are left to English sentences.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
 
 from .facts import YEAR, Fact, extract_facts
 from .quantities import ROUND_FIGURE_SHARE, _interval
@@ -96,6 +100,28 @@ PERPETRATORS = ("ladrones", "ladrón", "sospechosos", "atacantes", "asaltantes",
 REVISION = re.compile(r"\b(confirmad[oa]s?|confirmé(e|s|es)?|bestätigt|definitiv[oa]?|final(es)?|oficial(es)?"
                       r"|officiel(le)?s?|offiziell|revisad[oa]|révisé)\b", re.I)
 WINDOW_WORDS = 6
+# a foreign unit takes an English one at this multilingual cosine, this far ahead of the next
+# (chosen on word pairs written for the tests: "barcos"/"boat" 0.85, "lanchas"/"boat" 0.64,
+# "fuentes"/"source" 0.74; "ladrones" is as near "drone" as "thief", "funcionarios" as near
+# "officer" as "official": left as they are)
+UNIT_SIMILARITY = 0.6
+UNIT_MARGIN = 0.1
+KNOWN_UNITS = {"people", "perpetrator", "civilian", "soldier", "military", "resident", "child", "officer"}
+PERCENT = {"%", "por ciento", "por cento", "pour cent", "prozent"}
+TRENDS = {
+    "fell": ("cay", "desplom", "perdi", "baj", "fiel", "verlor", "sank", "gesunken", "einbr", "chut", "baiss",
+             "recul", "perdu", "caiu", "despenc", "perdeu", "recu"),
+    "rose": ("subi", "aument", "stieg", "gestiegen", "zuleg", "hausse", "augment", "grimp", "progress", "avanç",
+             "disparou"),
+}
+# words after a number that are not what it counts
+NOT_COUNTED = {
+    "es": {"de", "del", "por", "para", "con", "sin", "que", "los", "las", "una", "uno", "años", "mil", "personas"},
+    "pt": {"de", "do", "da", "dos", "das", "por", "para", "com", "sem", "que", "os", "as", "anos", "mil", "pessoas"},
+    "fr": {"de", "des", "du", "par", "pour", "avec", "sans", "que", "les", "ans", "mille", "personnes"},
+    "de": {"der", "die", "das", "den", "dem", "des", "von", "mit", "für", "und", "jahre", "jahren", "menschen",
+           "uhr"},
+}
 CONJUNCTIONS = {"y", "e", "et", "und", "o", "ou", "oder", "mientras", "pendant", "während", "enquanto"}
 # "138.000", "138,000", "300 000" (with a plain, no-break or thin space), "3,5", "15"
 DIGITS = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![.,]?\d)|\d+(?:,\d{1,2})?"
@@ -117,20 +143,24 @@ WEEKDAY_NAMES = {  # Monday first, as facts.WEEKDAYS
     "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
 }
 # The event itself took place (facts.ROLES "happened"): the day fighting began, a fire broke out.
+SCALE_WORDS = {word for scales in SCALES.values() for word in scales} | {
+    name for names in (*MONTH_NAMES.values(), *WEEKDAY_NAMES.values()) for name in names}
 HAPPENED = ("comenz", "empez", "inici", "estall", "escal", "ocurri", "começ", "eclod", "ocorr", "début",
             "commenc", "éclat", "survenu", "begann", "begonnen", "beginn", "eskalier", "brach", "ereignet",
             "ausgebrochen")
 
 
-def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None]) -> list[list[Fact]]:
+def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
+                        embed: Callable[[list[str]], np.ndarray] | None = None) -> list[list[Fact]]:
     """Facts per sentence row: English rows through facts.py (spaCy), rows in a language read
-    here through its word lists, other rows none."""
+    here through its word lists, other rows none; with `embed` (the multilingual model), counts
+    of things named in another language take the English name the story uses (unify_units)."""
     english = [text if (language or "en") == "en" else "" for text, language in zip(texts, languages)]
     facts = extract_facts(english)
     for row, (text, language) in enumerate(zip(texts, languages)):
         if language in READ:
             facts[row] = read_facts(text, language, row)
-    return facts
+    return unify_units(facts, languages, embed) if embed else facts
 
 
 def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
@@ -151,15 +181,26 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         words = [w.strip(".,;:()«»\"'") for w in after[:3]]
         perpetrators = next((w for w in words[:2] if w in PERPETRATORS), "")
         counted = perpetrators or next((w for w in words if w in PEOPLE), "")
-        unit = "perpetrator" if perpetrators else PEOPLE.get(counted, "people")
-        if not perpetrators and not (role and (counted or _role(after[:2]))):
-            continue  # a number whose role or whose people is not said next to it
+        kind, unit = "count", "perpetrator" if perpetrators else PEOPLE.get(counted, "people")
+        if words and words[0] in PERCENT or " ".join(words[:2]) in PERCENT:
+            kind, unit, counted, role = "percent", "percent", "", _trend(after) or _trend(before[-3:][::-1])
+            if not role:
+                continue  # "17 %" of what, doing what: unsaid
+        elif not perpetrators and not (role and (counted or _role(after[:2]))):
+            if counted:
+                continue  # people with no role said: too loose to set against another count of people
+            counted = _noun(text[match.end():], language)
+            if not counted or counted.lower() in PEOPLE:
+                continue  # a number of nothing named next to it
+            # in its own language until unify_units finds its English name; German nouns keep
+            # their capital, which the multilingual model reads them by ("Boote" is a boat, "boote" less so)
+            unit = counted if language == "de" else counted.lower()
         qualifier = match.group("qualifier")
         low, high = _interval(value, QUALIFIERS[language].get(qualifier.lower()) if qualifier else None,
                               _rounding(match, value))
         start = match.start()
         masked = f"{text[:start]}N{text[match.end():]}"
-        facts.append(Fact(row, "count", low, high, unit, counted or role, role, frozenset(), "",
+        facts.append(Fact(row, kind, low, high, unit, counted or (role if kind == "count" else ""), role, frozenset(), "",
                           text[start:match.end()], start, match.end(), bool(REVISION.search(text)), years,
                           masked))
     return facts
@@ -179,6 +220,50 @@ def _numbers(language: str) -> re.Pattern:
             re.IGNORECASE,
         )
     return _PATTERNS[language]
+
+
+def unify_units(facts: list[list[Fact]], languages: Sequence[str | None],
+                embed: Callable[[list[str]], np.ndarray]) -> list[list[Fact]]:
+    """Give a count in another language the unit of the English counts it names ("lanchas" →
+    "boat", "Quellen" → "source"): the English unit of the story whose multilingual embedding
+    (`embed`, unit vectors) is nearest, when it is near (UNIT_SIMILARITY) and clearly nearer than
+    the next (UNIT_MARGIN). Otherwise it keeps its own word, and meets only counts of that word."""
+    english = sorted({f.unit for row, row_facts in enumerate(facts) for f in row_facts
+                      if (languages[row] or "en") == "en" and f.kind == "count"})
+    foreign = sorted({f.unit for row, row_facts in enumerate(facts) for f in row_facts
+                      if languages[row] in READ and f.kind == "count" and f.unit not in KNOWN_UNITS})
+    if not english or not foreign:
+        return facts
+    vectors = embed(english + foreign)
+    similarity = vectors[len(english):] @ vectors[:len(english)].T
+    renamed = {}
+    for word, row in zip(foreign, similarity):
+        order = np.argsort(-row)
+        runner_up = row[order[1]] if len(order) > 1 else 0.0
+        if row[order[0]] >= UNIT_SIMILARITY and row[order[0]] - runner_up >= UNIT_MARGIN:
+            renamed[word] = english[order[0]]
+    return [[replace(f, unit=renamed[f.unit]) if languages[row] in READ and f.unit in renamed else f
+             for f in row_facts] for row, row_facts in enumerate(facts)]
+
+
+def _noun(rest: str, language: str) -> str:
+    """The word a number counts: the next one ("tres lanchas"), or in German the capitalised noun
+    after one adjective ("drei venezolanische Boote")."""
+    words = [w.strip(".,;:()«»\"'") for w in rest.split()[:2]]
+    if language == "de" and len(words) == 2 and words[0][:1].islower() and words[1][:1].isupper():
+        words = words[1:]
+    word = words[0] if words else ""
+    if len(word) < 3 or not word.isalpha() or word.lower() in NOT_COUNTED[language] | SCALE_WORDS:
+        return ""
+    return word
+
+
+def _trend(words: Sequence[str]) -> str:
+    for word in words:
+        for trend, stems in TRENDS.items():
+            if word.lstrip("(«\"'").startswith(stems):
+                return trend
+    return ""
 
 
 def _clause(words: list[str]) -> list[str]:
