@@ -28,7 +28,7 @@ from storydiff.extract import ExtractedArticle, extract_article, extractor_id
 from storydiff.fetch import Fetcher, Page
 from storydiff.nli import LazyNliModel
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
-from storydiff.languages import for_languages, segmenter_language
+from storydiff.languages import for_languages, segmenter_language, sentence_languages
 from storydiff.segment import split_sentences
 from storydiff.settings import Settings
 from storydiff.store import Store
@@ -97,12 +97,11 @@ def open_store(settings: Settings) -> Store:
 
 
 @task(name="align-and-classify", cache_policy=NO_CACHE)
-def align_task(result_rows, vectors, facts, fact_vectors, outcomes: list[ArticleOutcome], detector: ConflictDetector,
-               settings: Settings, gate_vectors: np.ndarray | None = None) -> Alignment:
+def align_task(result_rows, languages, vectors, facts, fact_vectors, outcomes: list[ArticleOutcome],
+               detector: ConflictDetector, settings: Settings, gate_vectors: np.ndarray | None = None) -> Alignment:
     article_of = [article.article_no for article, _ in result_rows]
     texts = [sentence.text for _, sentence in result_rows]
     published = [o.extracted.published if o.extracted else None for o in outcomes]
-    languages = [article.extracted.language for article, _ in result_rows]
     return align_story(vectors, article_of, texts, len(outcomes), detector, settings.align, published,
                        facts, fact_vectors, settings.facts, languages, gate_vectors)
 
@@ -164,8 +163,11 @@ def _read_articles(story: Story, settings: Settings) -> tuple[list[ArticleOutcom
 def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: int, settings: Settings) -> StorySummary:
     usable = [o for o in outcomes if o.usable]
     log.info("%s: %d of %d articles usable", story.id, len(usable), len(outcomes))
+    rows = sentence_rows(outcomes)
+    languages = [language for outcome in usable for language in
+                 sentence_languages(outcome.extracted.language, [s.text for s in outcome.sentences])]
     english = settings
-    settings = for_languages(settings, [o.extracted.language for o in usable])
+    settings = for_languages(settings, languages)
     if not usable:
         reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
         raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
@@ -177,10 +179,9 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
             store.touch_story(story.id, datetime.now(timezone.utc))
             return _summary(store, story, outcomes, settings, {"pages_extracted": extracted, "sentences_embedded": 0,
                                                                "nli_pairs": 0})
-    rows = sentence_rows(outcomes)
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
     texts = [s.text for _, s in rows]
-    facts = extract_story_facts(texts, [article.extracted.language for article, _ in rows],
+    facts = extract_story_facts(texts, languages,
                                 _unit_embedder(settings) if settings.model != english.model else None)
     flat = [fact for row_facts in facts for fact in row_facts]
     compared = contexts_to_embed(facts, [article.article_no for article, _ in rows])
@@ -194,7 +195,7 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
     # the model-only contradiction gate was chosen on the English model's cosines: a story in
     # several languages keeps them for it (that gate only ever sees two English sentences)
     gate_vectors = embed_task(texts, english)[0] if settings.model != english.model and settings.nli_model else None
-    alignment = align_task(rows, vectors, facts, fact_vectors, outcomes, detector, settings, gate_vectors)
+    alignment = align_task(rows, languages, vectors, facts, fact_vectors, outcomes, detector, settings, gate_vectors)
     fresh_scores = getattr(detector, "fresh", {})
     log.info("%s: judged %d new sentence pairs with the NLI model", story.id, len(fresh_scores))
     log.info("%s: storing results", story.id)

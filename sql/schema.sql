@@ -122,8 +122,10 @@ CREATE TABLE IF NOT EXISTS sentences (
     end_char     INTEGER NOT NULL,
     text         VARCHAR NOT NULL,
     text_hash    VARCHAR NOT NULL,
-    claim_id     INTEGER NOT NULL
+    claim_id     INTEGER NOT NULL,
+    language     VARCHAR                  -- its article's, or another where a quote surely is
 );
+ALTER TABLE sentences ADD COLUMN IF NOT EXISTS language VARCHAR;
 
 CREATE TABLE IF NOT EXISTS sentence_matches (
     story_id     VARCHAR NOT NULL,
@@ -284,7 +286,7 @@ LEFT JOIN truncated t ON t.story_id = m.story_id
 GROUP BY m.story_id, m.claim_id;
 
 CREATE OR REPLACE VIEW claim_sentences AS
-SELECT m.story_id, m.claim_id, a.outlet, a.url, s.sentence_id, s.text AS sentence
+SELECT m.story_id, m.claim_id, a.outlet, a.url, s.sentence_id, s.text AS sentence, s.language
 FROM claim_membership m
 JOIN sentences s ON s.story_id = m.story_id AND s.sentence_id = m.sentence_id
 JOIN story_articles a ON a.story_id = s.story_id AND a.article_no = s.article_no;

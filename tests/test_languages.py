@@ -16,7 +16,8 @@ from storydiff.classify import Conflict, RuleDetector
 from storydiff.embed import MULTILINGUAL_MODEL, load_embedder
 from storydiff.extract import extract_article
 from storydiff.facts_multilingual import extract_story_facts, read_facts
-from storydiff.languages import declared_language, detect_language, for_languages, segmenter_language
+from storydiff.languages import (declared_language, detect_language, for_languages, segmenter_language,
+                                 sentence_languages)
 from storydiff.segment import split_sentences
 from storydiff.settings import AlignSettings, Settings
 from storydiff.store import Store
@@ -46,6 +47,14 @@ def test_the_declared_language_settles_a_text_too_short_to_tell():
     assert declared_language('<html class="x" lang="es-MX"><head>') == "es"
     assert declared_language('<meta property="og:locale" content="pt_BR">') == "pt"
     assert declared_language("<html><body>no declaration</body></html>") is None
+
+
+def test_a_long_quote_in_another_language_is_read_as_that_language():
+    texts = ["The prosecutor spoke to reporters outside the museum on Monday.",
+             "«No descartamos ninguna hipótesis sobre los autores del robo del museo», dijo la fiscal.",
+             "Gracias.", "The museum stayed closed."]
+    assert sentence_languages("en", texts) == ["en", "es", "en", "en"]  # "Gracias." is too short to tell
+    assert sentence_languages("es", [PARAGRAPHS["es"], PARAGRAPHS["pt"]]) == ["es", "pt"]
 
 
 def test_pages_carry_their_language_through_extraction():

@@ -47,7 +47,7 @@ def test_views_are_the_public_contract(sample_run):
         assert claims.columns == ["story_id", "claim_id", "status", "n_outlets", "outlets", "text"]
         assert set(claims["status"]) == {"shared", "unique", "contradicted"}
         assert con.sql("SELECT * FROM claim_sentences").pl().columns == [
-            "story_id", "claim_id", "outlet", "url", "sentence_id", "sentence"]
+            "story_id", "claim_id", "outlet", "url", "sentence_id", "sentence", "language"]
         contradictions = con.sql("SELECT * FROM contradictions ORDER BY kind").pl()
         assert contradictions.columns == [
             "story_id", "claim_id", "outlet_a", "sentence_a", "outlet_b", "sentence_b", "kind", "score",

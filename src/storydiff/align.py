@@ -51,6 +51,7 @@ class Alignment:
     facts: Sequence[Sequence[Fact]] = ()  # per sentence row
     fact_links: Sequence[FactLink] = ()
     also_in: Sequence[tuple[int, int]] = ()  # (row, claim): a sentence that states other claims too
+    languages: Sequence[str | None] = ()  # per sentence row, when known
 
 
 def candidate_pairs(
@@ -354,7 +355,8 @@ def align_story(
     ]
     stated_with = [(m.a, m.b) for m in candidates if m.similarity >= settings.match_threshold and (m.a, m.b) not in conflicting]
     also_in = _also_in(claim_of, article_of, agreeing | set(stated_with))
-    return Alignment(matches, conflicts, claim_of, source_of, len(distinct), unjudged, facts or (), fact_links, also_in)
+    return Alignment(matches, conflicts, claim_of, source_of, len(distinct), unjudged, facts or (), fact_links, also_in,
+                     languages or ())
 
 
 def _also_in(claim_of: Sequence[int], article_of: Sequence[int], pairs) -> list[tuple[int, int]]:

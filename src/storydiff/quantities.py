@@ -272,10 +272,4 @@ def _interval(value: float, qualifier: str | None, rounding: float = 0.0) -> tup
         return 0.0, value
     if rule == "below":
         return 0.0, math.nextafter(value, -math.inf)
-    if rule == "near_below":
-        return value * 0.9, value
-    if rule == "near_above":
-        return value, value * 1.1
-    if rule == "approx":
-        return value * 0.9, value * 1.1
     return value, value

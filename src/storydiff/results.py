@@ -91,8 +91,9 @@ def to_frames(result: StoryResult) -> dict[str, pl.DataFrame]:
             "text": [s.text for _, s in rows],
             "text_hash": [text_hash(s.text) for _, s in rows],
             "claim_id": alignment.claim_of,
+            "language": list(alignment.languages) if alignment.languages else [None] * len(rows),
         },
-        schema_overrides={"sentence_id": pl.String, "text": pl.String, "text_hash": pl.String,
+        schema_overrides={"sentence_id": pl.String, "text": pl.String, "text_hash": pl.String, "language": pl.String,
                           "article_no": pl.Int32, "position": pl.Int32, "start_char": pl.Int32,
                           "end_char": pl.Int32, "claim_id": pl.Int32},
     )
