@@ -203,6 +203,10 @@ def test_a_story_in_three_languages_end_to_end(tmp_path, settings):
     assert shared and "El Heraldo de Ejemplo" in shared[0][0]
     report = (settings.report_dir / "louvre-mixed.html").read_text()
     assert "en ↔ es" in report or "es ↔ en" in report
+    import lxml.html
+
+    figures = lxml.html.fromstring(report).xpath("//table[@id='figures']//tr[td]")
+    assert [row.xpath("td")[0].text_content() for row in figures] == ["thieves"]  # named in English
 
 
 def test_a_fact_and_its_translation_meet_below_the_one_language_threshold():

@@ -83,8 +83,11 @@ class ReportData:
         """One row per thing counted: what, its status, and each outlet's figures with their sentences."""
         rows: dict[int, dict] = {}
         rank = {"conflict": 3, "update": 2, "agrees": 1, "single": 0}
+        english = {a["outlet"] for a in self.articles if a["language"] in (None, "en")}
         for f in self.figures:
             row = rows.setdefault(f["slot"], {"what": f["what"], "status": "single", "values": {}})
+            if f["outlet"] in english and not row["values"].keys() & english:
+                row["what"] = f["what"]  # a thing counted in several languages is named in English
             row["values"].setdefault(f["outlet"], []).append(f)
             if rank.get(f["status"], 0) > rank[row["status"]]:
                 row["status"] = f["status"]
