@@ -26,7 +26,7 @@ import httpx
 
 from .errors import FeedGoneError, FetchError, RefusedAddressError, TransientFetchError
 from .netguard import AddressPolicy, BlockedAddressError, guarded_transport
-from .politeness import ROBOTS_AGENT, HostGate, RobotsRules
+from .politeness import ROBOTS_AGENT, HostGate, RobotsRules, SharedHostGate
 from .settings import FetchSettings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -100,7 +100,7 @@ class Fetcher:
             follow_redirects=False,  # followed here, so every hop is checked and counted
             trust_env=False,  # a proxy from the environment would sidestep the address check
         )
-        self.gate = HostGate(settings.min_host_delay_s)
+        self.gate = (SharedHostGate if settings.shared_host_limits else HostGate)(settings.min_host_delay_s)
         self.robots = RobotsRules(self._load_robots, known_robots)
 
     def close(self) -> None:

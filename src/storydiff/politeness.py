@@ -43,6 +43,61 @@ class HostGate:
                 self._last_done[host] = time.monotonic()
 
 
+class SharedHostGate(HostGate):
+    """HostGate whose spacing also holds across processes (workers on other machines too): before
+    each request a host's turn also takes a slot of the Prefect global concurrency limit
+    `storydiff-host-<host>` (one slot, freed `delay` seconds after it was taken), which storydiff
+    creates on first use. Needs a Prefect server every process talks to (PREFECT_API_URL)."""
+
+    def __init__(self, min_delay_s: float, max_delay_s: float = 30.0):
+        super().__init__(min_delay_s, max_delay_s)
+        self._limits: dict[str, float] = {}  # host -> the delay its limit was set to
+
+    def ask_for_delay(self, host: str, seconds: float) -> None:
+        super().ask_for_delay(host, seconds)
+        self._limits.pop(host, None)  # set again, with the longer gap, at its next turn
+
+    @contextmanager
+    def turn(self, host: str) -> Iterator[None]:
+        from prefect.concurrency.sync import rate_limit
+
+        with super().turn(host):
+            delay = self._delay.get(host, self.min_delay_s)
+            if self._limits.get(host) != delay:
+                ensure_host_limit(host, delay)
+                self._limits[host] = delay
+            rate_limit(host_limit_name(host), strict=True)
+            yield
+
+
+def host_limit_name(host: str) -> str:
+    """Prefect names allow no '/' or '%'; a port's ':' is kept apart as '_'."""
+    return "storydiff-host-" + "".join(c if c.isalnum() or c in ".-" else "_" for c in host.lower())
+
+
+def ensure_host_limit(host: str, delay_s: float) -> None:
+    """The host's global concurrency limit: one slot, decaying after `delay_s`; created, or
+    updated when the delay changed. Two processes creating it at once is harmless."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    name, decay = host_limit_name(host), 1.0 / max(delay_s, 0.001)
+    with get_client(sync_client=True) as client:
+        try:
+            limit = client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            try:
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=decay))
+            except ObjectAlreadyExists:
+                pass
+            return
+        if limit.limit != 1 or abs((limit.slot_decay_per_second or 0) - decay) > 1e-9:
+            client.update_global_concurrency_limit(
+                name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=decay))
+
+
 class RobotsRules:
     """robots.txt per origin, fetched at most once per run through `load` (which returns status
     and text); `known` answers (kept by the store for 24 hours) are not fetched again, and the

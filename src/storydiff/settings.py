@@ -35,6 +35,9 @@ class FetchSettings:
     contact_url: str = "https://pypi.org/project/storydiff/"  # sent in the user agent
     # False reuses the HTML stored by an earlier run of the same URL instead of fetching again.
     refetch: bool = True
+    # True keeps the per-host spacing across processes and machines, through one Prefect global
+    # concurrency limit per host (politeness.SharedHostGate): for several workers on one server.
+    shared_host_limits: bool = False
 
     @property
     def user_agent(self) -> str:
@@ -189,6 +192,8 @@ class Settings:
             settings = replace(settings, nli_model=env["STORYDIFF_NLI_MODEL"])
         if env.get("STORYDIFF_ALLOW_PRIVATE_NETWORKS", "").lower() in ("1", "true", "yes"):
             settings = replace(settings, fetch=replace(settings.fetch, allow_private_networks=True))
+        if env.get("STORYDIFF_SHARED_HOST_LIMITS", "").lower() in ("1", "true", "yes"):
+            settings = replace(settings, fetch=replace(settings.fetch, shared_host_limits=True))
         if env.get("STORYDIFF_CONTACT_URL"):
             settings = replace(settings, fetch=replace(settings.fetch, contact_url=env["STORYDIFF_CONTACT_URL"]))
         if env.get("STORYDIFF_LOCK_TIMEOUT"):

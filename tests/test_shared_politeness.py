@@ -1,0 +1,68 @@
+"""Per-host spacing across processes: two fetching processes, one loopback host, one Prefect
+server (the session's test harness). Each request takes a slot of the host's global concurrency
+limit first, so the host sees its requests spaced out whoever sends them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from prefect.client.orchestration import get_client
+from prefect.settings import PREFECT_API_URL
+
+from storydiff.politeness import host_limit_name
+
+REPO = Path(__file__).resolve().parents[1]
+DELAY = 0.5
+FETCHER = """
+import sys
+from storydiff.fetch import Fetcher
+from storydiff.settings import FetchSettings
+settings = FetchSettings(min_host_delay_s={delay}, allow_private_networks=True, retries=0, shared_host_limits=True)
+with Fetcher(settings) as fetcher:
+    for n in range(3):
+        fetcher.fetch(f"{base}/page-{{sys.argv[1]}}-{{n}}.html")
+"""
+
+
+class Recorder(BaseHTTPRequestHandler):
+    seen: list[tuple[float, str]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        Recorder.seen.append((time.monotonic(), self.path))
+        body = b"<html><body><p>A page long enough to count as an article.</p></body></html>"
+        self.send_response(404 if self.path == "/robots.txt" else 200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_two_processes_keep_one_hosts_spacing_through_the_prefect_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"127.0.0.1:{server.server_address[1]}"
+    env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(REPO / "src")}
+    code = FETCHER.format(delay=DELAY, base=f"http://{host}")
+    try:
+        workers = [subprocess.Popen([sys.executable, "-c", code, str(n)], env=env, stderr=subprocess.PIPE, text=True)
+                   for n in range(2)]
+        for worker in workers:
+            assert worker.wait(timeout=180) == 0, worker.stderr.read()[-2000:]
+    finally:
+        server.shutdown()
+    times = sorted(t for t, path in Recorder.seen if path != "/robots.txt")
+    assert len(times) == 6
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) >= DELAY * 0.95, gaps  # whichever process sent them
+    with get_client(sync_client=True) as client:
+        limit = client.read_global_concurrency_limit_by_name(host_limit_name(host))
+    assert (limit.limit, limit.slot_decay_per_second) == (1, 1 / DELAY)
