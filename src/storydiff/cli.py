@@ -122,6 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     serve.set_defaults(handler=cmd_serve)
 
+    deploy = commands.add_parser("deploy", parents=[common],
+                                 help="one deployment per story in a Prefect work pool, for workers to run")
+    deploy.add_argument("story_files", nargs="+", metavar="STORY_FILE")
+    deploy.add_argument("--pool", required=True, help="work pool (created as a process pool if missing)")
+    deploy.add_argument("--cron", help="also schedule each story (cron syntax)")
+    deploy.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
+    deploy.add_argument("--allow-private-networks", action="store_true",
+                        help="fetch URLs on loopback/private/link-local addresses (refused by default)")
+    deploy.set_defaults(handler=cmd_deploy)
+
     evaluation = commands.add_parser("eval", parents=[common],
                                      help="score the judgement on MRPC, SICK and the sample story's gold labels")
     evaluation.add_argument("--data", default="../shared/data", metavar="DIR",
@@ -291,6 +301,17 @@ def cmd_report(args, settings: Settings) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_deploy(args, settings: Settings) -> int:
+    from flows.deploy import deploy_stories
+
+    if args.report_dir:
+        settings = replace(settings, report_dir=Path(args.report_dir))
+    for name in deploy_stories(args.story_files, args.pool, _network_opt_in(args, settings), args.cron):
+        print(name)
+    print(f"start workers with: prefect worker start --pool {args.pool}", file=sys.stderr)
     return 0
 
 
