@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo test test-browser eval bench clean
+.PHONY: setup demo test test-browser eval bench prefect-server clean
 
 setup: $(VENV)/.installed
 
@@ -41,6 +41,10 @@ eval: setup
 # Speed and memory, side by side in one run: prints a table, writes bench/results.json (about 11 min).
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A Prefect server on a local PostgreSQL, for workers (see README "Workers"); run as root.
+prefect-server: setup
+	scripts/prefect-server-postgres.sh
 
 clean:
 	rm -rf $(VENV) .prefect data/storydiff.duckdb data/reports .pytest_cache
