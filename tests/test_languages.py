@@ -116,6 +116,23 @@ def test_days_are_read_as_the_english_layer_gives_them(text, language, days):
     assert {f.role for f in facts} == {"happened"} and all(f.months == {7} for f in facts)
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Entre las víctimas está Tiger Bech, de 27 años, exjugador de Princeton.", "es"),
+    ("Parmi les victimes, Tiger Bech, 27 ans, ancien joueur de Princeton.", "fr"),
+    ("Der 27-jährige Tiger Bech spielte für Princeton.", "de"),
+    ("Entre as vítimas está Tiger Bech, de 27 anos.", "pt"),
+])
+def test_ages_of_named_people_meet_the_english_ones(text, language):
+    from storydiff.fact_links import figure_conflict
+
+    (age,) = read_facts(text, language)
+    assert (age.kind, age.low, age.entities) == ("age", 27, {"bech"})
+    english = extract_story_facts(["Tiger Bech, 28, a former Princeton player, died."], ["en"])[0]
+    conflict = figure_conflict(english, [age])
+    assert (conflict.value_a, conflict.value_b) == ("28", "27")
+    assert figure_conflict(extract_story_facts(["Drew Dauphin, 27, died."], ["en"])[0], [age]) is None  # another man
+
+
 def test_years_and_numbers_without_a_role_are_not_facts():
     assert read_facts("En 2025 el museo recibió 9 millones de visitantes.", "es") == []
 

@@ -12,7 +12,8 @@ Counts of people are kept only with their role (killed, injured, arrested, evacu
 "13 civiles" alone could be any of a story's tolls. Counts of perpetrators (thieves, suspects,
 attackers) and of things ("cuatro lanchas", "dos fuentes") are kept with the word they count,
 which unify_units turns into the English name the story uses for it. Percentages are kept when
-they rose or fell. Dates and days are read too; ages and money are left to English sentences.
+they rose or fell. Dates, days and ages of named people are read too; money is left to English
+sentences.
 """
 
 from __future__ import annotations
@@ -165,9 +166,8 @@ def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
 
 def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
     """The counts of people with a known role, of perpetrators, and the days, in one sentence."""
-    days = _days(text, language, row)
-    taken = [(f.start, f.end) for f in days]
-    facts = list(days)
+    facts = _days(text, language, row) + _ages(text, row)
+    taken = [(f.start, f.end) for f in facts]
     years = frozenset(int(y) for y in YEAR.findall(text))
     # matched on the text itself (offsets are the text's: lower-casing can change a length)
     for match in _numbers(language).finditer(text):
@@ -297,6 +297,30 @@ def _days(text: str, language: str, row: int) -> list[Fact]:
     for match in weekday.finditer(text):
         value = float(WEEKDAY_NAMES[language].index(match.group("day").lower()))
         facts.append(_day_fact(text, row, "weekday", value, role, match, years, named_months))
+    return facts
+
+
+# "Tiger Bech, de 27 años", "Nikyra Dedeaux, 18 ans", "Tiger Bech, 27 Jahre", "der 27-jährige Tiger Bech"
+_NAME = r"(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'’-]+)"
+AGES = (
+    re.compile(_NAME + r",\s+(?:de\s+)?(?P<age>\d{1,3})\s+(?:años|ans|anos|Jahre|jahre)\b"),
+    re.compile(r"\b(?P<age>\d{1,3})-[Jj]ährige[rn]?\s+" + _NAME),
+)
+
+
+def _ages(text: str, row: int) -> list[Fact]:
+    """Ages of people named next to them, with the surname as whom they are about (facts.py)."""
+    years = frozenset(int(y) for y in YEAR.findall(text))
+    facts = []
+    for pattern in AGES:
+        for match in pattern.finditer(text):
+            value = float(match.group("age"))
+            if not 1 <= value <= 110:
+                continue
+            start, end = match.start("age"), match.end("age")
+            surname = match.group("name").split()[-1].lower()
+            facts.append(Fact(row, "age", value, value, "years", "", "age", frozenset({surname}), "", text[start:end],
+                              start, end, False, years, f"{text[:start]}N{text[end:]}"))
     return facts
 
 
