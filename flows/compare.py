@@ -168,6 +168,7 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
                  sentence_languages(outcome.extracted.language, [s.text for s in outcome.sentences])]
     english = settings
     settings = for_languages(settings, languages)
+    mixed = settings.model != english.model
     if not usable:
         reasons = "; ".join(f"{o.ref.outlet}: {o.status}" for o in outcomes)
         raise NothingToCompareError(f"story {story.id}: no article could be compared ({reasons})")
@@ -182,7 +183,7 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
     log.info("%s: embedding and aligning %d sentences", story.id, len(rows))
     texts = [s.text for _, s in rows]
     facts = extract_story_facts(texts, languages,
-                                _unit_embedder(settings) if settings.model != english.model else None)
+                                _unit_embedder(settings) if mixed else None)
     flat = [fact for row_facts in facts for fact in row_facts]
     compared = contexts_to_embed(facts, [article.article_no for article, _ in rows])
     vectors, embedded = embed_task(texts + [flat[i].context for i in compared], settings)
@@ -194,7 +195,7 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
     detector = conflict_detector(settings, known_scores)
     # the model-only contradiction gate was chosen on the English model's cosines: a story in
     # several languages keeps them for it (that gate only ever sees two English sentences)
-    gate_vectors = embed_task(texts, english)[0] if settings.model != english.model and settings.nli_model else None
+    gate_vectors = embed_task(texts, english)[0] if mixed and settings.nli_model else None
     alignment = align_task(rows, languages, vectors, facts, fact_vectors, outcomes, detector, settings, gate_vectors)
     fresh_scores = getattr(detector, "fresh", {})
     log.info("%s: judged %d new sentence pairs with the NLI model", story.id, len(fresh_scores))

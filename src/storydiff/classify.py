@@ -279,7 +279,8 @@ def _judge_by_figures(pair: tuple[str, str], languages: tuple[str, str]) -> Judg
     from .fact_links import figure_conflict
     from .facts_multilingual import extract_story_facts
 
-    facts_a, facts_b = extract_story_facts(list(pair), list(languages), load_embedder(MULTILINGUAL_MODEL).encode)
+    facts_a, facts_b = extract_story_facts(list(pair), list(languages),
+                                           lambda words: load_embedder(MULTILINGUAL_MODEL).encode(words))
     conflict = figure_conflict(facts_a, facts_b)
     return (Judgement("contradiction", None, conflict.kind, None, conflict) if conflict
             else Judgement("neutral", None, "language", None))
