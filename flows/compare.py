@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import storydiff
-from storydiff import report
+from storydiff import parquet_store, report
 from storydiff.adhoc import COMMAND_LINE, named_story, story_file_text, story_from_locations
 from storydiff.align import Alignment, align_story
 from storydiff.classify import ConflictDetector, NegationRule, PairJudge, RuleDetector
@@ -92,8 +92,9 @@ def embed_task(texts: list[str], settings: Settings) -> tuple[np.ndarray, int]:
 
 
 def open_store(settings: Settings) -> Store:
-    """The database for writing, held only briefly so readers and other runs get their turn."""
-    return Store.open(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
+    """The store for writing (the DuckDB file, or the Parquet folder), held only briefly so
+    readers and other runs get their turn."""
+    return parquet_store.open_store(settings)
 
 
 @task(name="align-and-classify", cache_policy=NO_CACHE)

@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         if getattr(args, "db", None):
             settings = replace(settings, db_path=Path(args.db))
+        if getattr(args, "parquet_dir", None):
+            settings = replace(settings, parquet_dir=Path(args.parquet_dir))
         return args.handler(args, settings)
     except StorydiffError as exc:
         print(f"storydiff: error: {exc}", file=sys.stderr)
@@ -54,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: a subcommand's unset option must not overwrite one given before the subcommand.
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="DuckDB file (default: $STORYDIFF_DB or data/storydiff.duckdb)")
+    common.add_argument("--parquet-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="write results and caches as Parquet files here, so several workers write at once; "
+                             "--db then holds views over them (default: $STORYDIFF_PARQUET_DIR, unset)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show Prefect logs and full tracebacks")
 

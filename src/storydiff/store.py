@@ -50,6 +50,14 @@ def parse_named_queries(text: str) -> dict[str, str]:
     return queries
 
 
+def schema_sql() -> str:
+    return (sql_dir() / "schema.sql").read_text(encoding="utf-8")
+
+
+def views_sql() -> str:
+    return (sql_dir() / "views.sql").read_text(encoding="utf-8")
+
+
 @cache
 def load_queries(path: Path | None = None) -> dict[str, str]:
     return parse_named_queries((path or sql_dir() / "queries.sql").read_text(encoding="utf-8"))
@@ -58,6 +66,8 @@ def load_queries(path: Path | None = None) -> dict[str, str]:
 class Store:
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path):
         self.con = connection
+        # where rows are written: the same connection here; a staging one for Parquet (parquet_store.py)
+        self.writes = connection
         self.path = path
         self.q = load_queries()
 
@@ -67,29 +77,16 @@ class Store:
 
         DuckDB lets one process write, or several read, at a time: hold a Store briefly."""
         path = Path(path)
-        deadline = time.monotonic() + lock_timeout_s
-        while True:
-            try:
-                if not read_only:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                elif not path.exists():
-                    raise StoreError(f"{path}: no database here yet (run a story first)")
-                connection = duckdb.connect(str(path), read_only=read_only)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
-                if time.monotonic() >= deadline:
-                    holder = LOCK_HOLDER.search(str(exc))
-                    raise DatabaseBusyError(
-                        f"{path}: in use by another process{f' (PID {holder.group(1)})' if holder else ''}; "
-                        f"gave up after waiting {lock_timeout_s:g}s (STORYDIFF_LOCK_TIMEOUT)") from None
-                time.sleep(LOCK_POLL_S)
-            except (duckdb.Error, OSError) as exc:
-                raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
+        connection = connect(path, read_only, lock_timeout_s)
         store = cls(connection, path)
         if not read_only:
-            connection.execute((sql_dir() / "schema.sql").read_text(encoding="utf-8"))
+            try:
+                connection.execute(schema_sql())
+            except duckdb.CatalogException:
+                connection.close()
+                raise StoreError(f"{path}: holds views over Parquet results, not tables: write to it with "
+                                 "STORYDIFF_PARQUET_DIR set") from None
+            connection.execute(views_sql())
         return store
 
     def close(self) -> None:
@@ -103,8 +100,8 @@ class Store:
 
     # -- pages ---------------------------------------------------------------------------
     def save_page(self, page: Page) -> None:
-        self.con.execute(self.q["save_page"], [page.sha256, page.html, page.content_type])
-        self.con.execute(self.q["record_fetch"], [page.url, page.final_url, page.sha256, page.fetched_at, page.etag,
+        self.writes.execute(self.q["save_page"], [page.sha256, page.html, page.content_type])
+        self.writes.execute(self.q["record_fetch"], [page.url, page.final_url, page.sha256, page.fetched_at, page.etag,
                                                   page.last_modified])
 
     def latest_page(self, url: str) -> Page | None:
@@ -121,7 +118,7 @@ class Store:
 
     def save_robots(self, answers: Mapping[str, tuple[int, str]], when: datetime) -> None:
         for origin, (status, body) in answers.items():
-            self.con.execute(self.q["save_robots"], [origin, status, body, when])
+            self.writes.execute(self.q["save_robots"], [origin, status, body, when])
 
     # -- embeddings ----------------------------------------------------------------------
     def cached_embeddings(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
@@ -135,11 +132,11 @@ class Store:
             {"text_hash": list(vectors), "vector": [v.astype(np.float32).tolist() for v in vectors.values()]},
             schema={"text_hash": pl.String, "vector": pl.List(pl.Float32)},
         )
-        self.con.register("incoming_embeddings", incoming_embeddings)
+        self.writes.register("incoming_embeddings", incoming_embeddings)
         try:
-            self.con.execute(self.q["save_embeddings"], [model])
+            self.writes.execute(self.q["save_embeddings"], [model])
         finally:
-            self.con.unregister("incoming_embeddings")
+            self.writes.unregister("incoming_embeddings")
 
     # -- NLI scores ----------------------------------------------------------------------
     def cached_nli_scores(self, model: str, hashes: Iterable[str]) -> dict[tuple[str, str], np.ndarray]:
@@ -155,11 +152,11 @@ class Store:
              "probabilities": [p.astype(np.float32).tolist() for p in scores.values()]},
             schema={"premise_hash": pl.String, "hypothesis_hash": pl.String, "probabilities": pl.List(pl.Float32)},
         )
-        self.con.register("incoming_nli_scores", incoming)
+        self.writes.register("incoming_nli_scores", incoming)
         try:
-            self.con.execute(self.q["save_nli_scores"], [model])
+            self.writes.execute(self.q["save_nli_scores"], [model])
         finally:
-            self.con.unregister("incoming_nli_scores")
+            self.writes.unregister("incoming_nli_scores")
 
     # -- extractions ---------------------------------------------------------------------
     def cached_extractions(self, extractor: str, page_hashes: Iterable[str]) -> dict[str, tuple[ExtractedArticle, list[Sentence]]]:
@@ -171,7 +168,7 @@ class Store:
 
     def save_extractions(self, extractor: str, extracted: Mapping[str, tuple[ExtractedArticle, list[Sentence]]]) -> None:
         for page_hash, (a, sentences) in extracted.items():
-            self.con.execute(self.q["save_extraction"], [
+            self.writes.execute(self.q["save_extraction"], [
                 page_hash, extractor, a.text, a.title, a.author, a.published, a.site_name, a.truncated, a.language,
                 [{"start": s.start, "end": s.end, "text": s.text} for s in sentences]])
 
@@ -180,24 +177,24 @@ class Store:
         """Swap in a story's results in one transaction; on any error the old ones stay."""
         frames = to_frames(result)
         story = result.story
-        self.con.begin()
+        self.writes.begin()
         try:
             for name in STORY_TABLE_DELETES:
-                self.con.execute(self.q[name], [story.id])
-            self.con.execute(self.q["insert_story"],
+                self.writes.execute(self.q[name], [story.id])
+            self.writes.execute(self.q["insert_story"],
                              [story.id, story.title, str(story.path), datetime.now(timezone.utc), result.fingerprint,
                               result.alignment.sentence_pairs, result.alignment.unjudged_pairs])
             self._record_versions(result)
             for table, frame in frames.items():
-                self.con.register(f"incoming_{table}", frame)
+                self.writes.register(f"incoming_{table}", frame)
                 try:
                     if frame.height:
-                        self.con.execute(self.q[f"insert_{_insert_target(table)}"])
+                        self.writes.execute(self.q[f"insert_{_insert_target(table)}"])
                 finally:
-                    self.con.unregister(f"incoming_{table}")
-            self.con.commit()
+                    self.writes.unregister(f"incoming_{table}")
+            self.writes.commit()
         except BaseException:
-            self.con.rollback()
+            self.writes.rollback()
             raise
 
     def _record_versions(self, result: StoryResult) -> None:
@@ -213,7 +210,7 @@ class Store:
             sentences = [s.text for s in article.sentences]
             changes = diff_sentences(previous, sentences)
             n = counts(changes)
-            self.con.execute(self.q["insert_text_version"], [
+            self.writes.execute(self.q["insert_text_version"], [
                 result.story.id, article.ref.url, article.ref.outlet, version + 1,
                 article.page.fetched_at if article.page else None, digest, sentences,
                 n["added"], n["removed"], n["edited"],
@@ -309,6 +306,29 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {_first_line(exc)}") from None
         return relation.pl() if relation is not None else pl.DataFrame()
+
+
+def connect(path: Path, read_only: bool = False, lock_timeout_s: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """A connection to the file, waiting up to lock_timeout_s while another process writes it."""
+    deadline = time.monotonic() + lock_timeout_s
+    while True:
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            elif not path.exists():
+                raise StoreError(f"{path}: no database here yet (run a story first)")
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
+            if time.monotonic() >= deadline:
+                holder = LOCK_HOLDER.search(str(exc))
+                raise DatabaseBusyError(
+                    f"{path}: in use by another process{f' (PID {holder.group(1)})' if holder else ''}; "
+                    f"gave up after waiting {lock_timeout_s:g}s (STORYDIFF_LOCK_TIMEOUT)") from None
+            time.sleep(LOCK_POLL_S)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"{path}: cannot open database ({_first_line(exc)})") from None
 
 
 def _insert_target(table: str) -> str:

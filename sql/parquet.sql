@@ -1,0 +1,63 @@
+-- Results and caches as Parquet files (parquet_store.py). {table} is one of storydiff's own table
+-- names and {files} a quoted glob under the Parquet folder: neither comes from input, so they are
+-- written into the text; every value is still bound.
+
+-- name: story_generations
+-- The run whose rows are a story's results: the last one that finished writing them all.
+CREATE OR REPLACE VIEW story_generations AS
+SELECT * FROM read_parquet({files}, union_by_name = true)
+QUALIFY row_number() OVER (PARTITION BY story_id ORDER BY compared_at DESC, generation DESC) = 1;
+
+-- name: stories_over_parquet
+CREATE OR REPLACE VIEW stories AS
+SELECT * EXCLUDE (generation) FROM story_generations;
+
+-- name: story_table_over_parquet
+-- A story's rows of its current run only: those of a run killed halfway, or replaced, are not read.
+CREATE OR REPLACE VIEW {table} AS
+SELECT * EXCLUDE (generation) FROM read_parquet({files}, union_by_name = true) t
+SEMI JOIN story_generations g ON g.story_id = t.story_id AND g.generation = t.generation;
+
+-- name: appended_table_over_parquet
+CREATE OR REPLACE VIEW {table} AS
+SELECT * FROM read_parquet({files}, union_by_name = true);
+
+-- name: copy_rows
+COPY (SELECT * FROM {table}) TO $1 (FORMAT parquet);
+
+-- name: copy_story_rows
+COPY (SELECT *, $1::VARCHAR AS generation FROM {table} WHERE story_id = $2) TO $3 (FORMAT parquet);
+
+-- name: copy_schema
+COPY (SELECT * FROM {table} LIMIT 0) TO $1 (FORMAT parquet);
+
+-- name: copy_story_schema
+COPY (SELECT *, NULL::VARCHAR AS generation FROM {table} LIMIT 0) TO $1 (FORMAT parquet);
+
+-- name: any_staged
+SELECT 1 FROM {table} LIMIT 1;
+
+-- name: stories_with_staged_versions
+SELECT DISTINCT story_id FROM article_text_versions;
+
+-- name: copy_versions_of_story
+COPY (SELECT * FROM article_text_versions WHERE story_id = $1) TO $2 (FORMAT parquet);
+
+-- name: page_stored
+SELECT 1 FROM pages WHERE sha256 = ? LIMIT 1;
+
+-- name: current_story_row
+SELECT story_id, title, source_file, compared_at, fingerprint, sentence_pairs, unjudged_pairs, generation
+FROM story_generations WHERE story_id = ?;
+
+-- name: stage_story_row
+INSERT INTO stories (story_id, title, source_file, compared_at, fingerprint, sentence_pairs, unjudged_pairs)
+VALUES (?, ?, ?, ?, ?, ?, ?);
+
+-- name: clear_staged
+DELETE FROM {table};
+
+-- name: table_columns
+SELECT column_name, data_type FROM information_schema.columns
+WHERE table_name = ? AND table_schema = 'main'
+ORDER BY ordinal_position;

@@ -1,0 +1,261 @@
+"""Results and caches as Parquet files, so any number of workers write at once.
+
+DuckDB lets one process write a database file; workers on several machines each write their own
+files here instead, and readers see the same public views over them (`read_parquet` globs):
+
+    PARQUET_DIR/<table>/<partition>/<write id>.parquet
+
+A file is written under a temporary name and renamed into place, so a reader never sees half of
+one. A story's results are the files of one run (its *generation*): the run writes every table's
+rows, then a row in `stories` naming the generation, last. Until that row lands the previous
+results are what the views show, so a worker killed halfway loses nothing and leaves nothing
+visible; the files of superseded or unfinished runs are removed at the story's next comparison,
+once a minute old (a reader may have listed them just before). Caches (pages, extractions,
+embeddings, NLI scores, robots.txt answers) and article text versions are only ever appended:
+each process writes its new rows as one file per table when its store closes; a row stored twice
+by two workers is read as one (every cache read is by key).
+
+The database file at `db_path` holds the same public views over the folder (absolute paths), so
+`storydiff sql`, reports, exports, the Python API and a plain `duckdb` client read it unchanged.
+The watch flow's state (feeds, feed items) stays in single-file mode: its tables are empty here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from .errors import StoreError
+from .fetch import Page
+from .results import StoryResult
+from .settings import Settings
+from .store import Store, connect, load_queries, schema_sql, sql_dir, views_sql
+
+# the rows of one comparison of a story, replaced as a whole
+STORY_TABLES = ("story_articles", "sentences", "sentence_matches", "conflicts", "claim_members", "facts")
+# only ever added to; article versions are kept per story, the caches in one partition
+APPENDED_TABLES = ("pages", "fetches", "robots", "embeddings", "nli_scores", "extractions", "article_text_versions")
+WATCH_TABLES = ("feeds", "feed_items", "story_merges")
+SCHEMA_PARTITION = "_schema"  # an empty file per table: its columns, and a glob that always matches
+CACHE_PARTITION = "all"
+SUPERSEDED_KEPT_S = 60.0
+
+
+@cache
+def parquet_queries() -> dict[str, str]:
+    return load_queries(sql_dir() / "parquet.sql")
+
+
+def write_id() -> str:
+    """Sorts by time of writing; unique across processes and machines."""
+    return f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def define_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:
+    """In `con`: each table of schema.sql as a view over its files under `root`, the watch tables
+    empty, then the public views."""
+    q = parquet_queries()
+    columns = table_columns()
+
+    def files(table: str) -> str:
+        return "'" + str(root / table / "*" / "*.parquet").replace("'", "''") + "'"
+
+    con.execute(q["story_generations"].format(files=files("stories")))
+    con.execute(q["stories_over_parquet"])
+    for table in STORY_TABLES:
+        con.execute(q["story_table_over_parquet"].format(table=table, files=files(table)))
+    for table in APPENDED_TABLES:
+        con.execute(q["appended_table_over_parquet"].format(table=table, files=files(table)))
+    for table in WATCH_TABLES:  # the DDL of schema.sql, read back from DuckDB (parquet.sql: table_columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ("
+                    + ", ".join(f'"{name}" {kind}' for name, kind in columns[table]) + ")")
+    con.execute(views_sql())
+
+
+@cache
+def table_columns() -> dict[str, list[tuple[str, str]]]:
+    """Every table of schema.sql with its columns and types, read from DuckDB itself."""
+    scratch = duckdb.connect()
+    try:
+        scratch.execute(schema_sql())
+        tables = [name for (name,) in scratch.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
+        return {table: scratch.execute(parquet_queries()["table_columns"], [table]).fetchall() for table in tables}
+    finally:
+        scratch.close()
+
+
+class ParquetStore(Store):
+    """A Store whose reads go through views over the folder (an in-memory database) and whose
+    writes land in staging tables of the same schema, then in new Parquet files."""
+
+    def __init__(self, root: Path, views: duckdb.DuckDBPyConnection, staging: duckdb.DuckDBPyConnection):
+        super().__init__(views, root)
+        self.root = root
+        self.writes = staging
+        self.pq = parquet_queries()
+
+    @classmethod
+    def open_folder(cls, root: str | Path, db_path: str | Path, lock_timeout_s: float = 0.0) -> "ParquetStore":
+        root = Path(root).resolve()
+        try:
+            write_schema_files(root)
+        except OSError as exc:
+            raise StoreError(f"{root}: cannot write Parquet results here ({exc.strerror or exc})") from None
+        ensure_views_file(Path(db_path), root, lock_timeout_s)
+        views = duckdb.connect()
+        define_views(views, root)
+        staging = duckdb.connect()
+        staging.execute(schema_sql())
+        return cls(root, views, staging)
+
+    def close(self) -> None:
+        try:
+            self._flush_appended()
+        finally:
+            self.writes.close()
+            self.con.close()
+
+    def save_page(self, page: Page) -> None:
+        """Every fetch is recorded; a page's HTML only once (files are never rewritten to drop a copy)."""
+        if self.con.execute(self.pq["page_stored"], [page.sha256]).fetchall():
+            self.writes.execute(self.q["record_fetch"], [page.url, page.final_url, page.sha256, page.fetched_at,
+                                                         page.etag, page.last_modified])
+        else:
+            super().save_page(page)
+
+    # -- story results -------------------------------------------------------------------
+    def replace_story(self, result: StoryResult) -> None:
+        """The story's rows as new files, then the `stories` row that makes them its results."""
+        super().replace_story(result)  # into the staging tables
+        story_id = result.story.id
+        generation = write_id()
+        partition = f"story={story_id}"
+        for table in STORY_TABLES:
+            if self._staged(table):
+                self._write(self.pq["copy_story_rows"].format(table=table), [generation, story_id], table, partition,
+                            generation)
+        self._write_versions()
+        self._write(self.pq["copy_story_rows"].format(table="stories"), [generation, story_id], "stories", partition,
+                    write_id())
+        for table in (*STORY_TABLES, "stories"):
+            self.writes.execute(self.pq["clear_staged"].format(table=table))
+        self._remove_superseded(story_id, generation)
+
+    def touch_story(self, story_id: str, when: datetime) -> None:
+        rows = self.con.execute(self.pq["current_story_row"], [story_id]).fetchall()
+        if not rows:
+            return
+        *row, generation = rows[0]
+        row[3] = when
+        self.writes.execute(self.pq["stage_story_row"], row)
+        try:
+            self._write(self.pq["copy_story_rows"].format(table="stories"), [generation, story_id], "stories",
+                        f"story={story_id}", write_id())
+        finally:
+            self.writes.execute(self.pq["clear_staged"].format(table="stories"))
+
+    def merge_story(self, story_id: str, merged_into: str, when: datetime) -> None:
+        raise StoreError("storydiff watch keeps its state in one DuckDB file: run it without STORYDIFF_PARQUET_DIR")
+
+    def add_feeds(self, feeds) -> None:
+        raise StoreError("storydiff watch keeps its state in one DuckDB file: run it without STORYDIFF_PARQUET_DIR")
+
+    # -- files ---------------------------------------------------------------------------
+    def _staged(self, table: str) -> bool:
+        return bool(self.writes.execute(self.pq["any_staged"].format(table=table)).fetchall())
+
+    def _write(self, query: str, params: list, table: str, partition: str, name: str) -> None:
+        directory = self.root / table / partition
+        directory.mkdir(parents=True, exist_ok=True)
+        temporary = directory / f".{name}.tmp"
+        self.writes.execute(query, [*params, str(temporary)])
+        os.replace(temporary, directory / f"{name}.parquet")
+
+    def _write_versions(self) -> None:
+        staged = [s for (s,) in self.writes.execute(self.pq["stories_with_staged_versions"]).fetchall()]
+        for story_id in staged:
+            self._write(self.pq["copy_versions_of_story"], [story_id], "article_text_versions", f"story={story_id}",
+                        write_id())
+        self.writes.execute(self.pq["clear_staged"].format(table="article_text_versions"))
+
+    def _flush_appended(self) -> None:
+        self._write_versions()
+        for table in APPENDED_TABLES:
+            if table != "article_text_versions" and self._staged(table):
+                self._write(self.pq["copy_rows"].format(table=table), [], table, CACHE_PARTITION, write_id())
+                self.writes.execute(self.pq["clear_staged"].format(table=table))
+
+    def _remove_superseded(self, story_id: str, generation: str) -> None:
+        """Files of the story's earlier and unfinished runs, once no reader can still be at them."""
+        cutoff = time.time() - SUPERSEDED_KEPT_S
+        partition = f"story={story_id}"
+        for table in STORY_TABLES:
+            for path in (self.root / table / partition).glob("*.parquet"):
+                if path.stem != generation and _older(path, cutoff):
+                    path.unlink(missing_ok=True)
+        records = sorted((self.root / "stories" / partition).glob("*.parquet"))
+        for path in records[:-1]:
+            if _older(path, cutoff):
+                path.unlink(missing_ok=True)
+
+
+def _older(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime < cutoff
+    except FileNotFoundError:
+        return False
+
+
+def write_schema_files(root: Path) -> None:
+    """An empty file per table with its columns: the views' globs always match, with its types."""
+    q = parquet_queries()
+    missing = [t for t in ("stories", *STORY_TABLES, *APPENDED_TABLES)
+               if not (root / t / SCHEMA_PARTITION / "empty.parquet").exists()]
+    if not missing:
+        return
+    scratch = duckdb.connect()
+    try:
+        scratch.execute(schema_sql())
+        for table in missing:
+            directory = root / table / SCHEMA_PARTITION
+            directory.mkdir(parents=True, exist_ok=True)
+            temporary = directory / f".{write_id()}.tmp"
+            template = q["copy_story_schema"] if table in ("stories", *STORY_TABLES) else q["copy_schema"]
+            scratch.execute(template.format(table=table), [str(temporary)])
+            os.replace(temporary, directory / "empty.parquet")
+    finally:
+        scratch.close()
+
+
+def ensure_views_file(db_path: Path, root: Path, lock_timeout_s: float) -> None:
+    """The user's database file holds the public views over `root` (made once per schema)."""
+    digest = hashlib.sha256("\0".join([schema_sql(), views_sql(), str(root), str(db_path.resolve())])
+                            .encode()).hexdigest()[:16]
+    marker = root / f".views-{digest}"
+    if marker.exists() and db_path.exists():
+        return
+    connection = connect(db_path, lock_timeout_s=lock_timeout_s)
+    try:
+        define_views(connection, root)
+    except duckdb.CatalogException:
+        raise StoreError(f"{db_path}: holds a single-file database's tables; give Parquet results a database "
+                         "file of their own (STORYDIFF_DB)") from None
+    finally:
+        connection.close()
+    marker.touch()
+
+
+def open_store(settings: Settings) -> Store:
+    """The store a run writes to: the DuckDB file, or the Parquet folder when one is set."""
+    if settings.parquet_dir is not None:
+        return ParquetStore.open_folder(settings.parquet_dir, settings.db_path, settings.lock_timeout_s)
+    return Store.open(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
+
