@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo test test-browser eval bench prefect-server clean
+.PHONY: setup demo test test-browser eval bench prefect-server scale-demo clean
 
 setup: $(VENV)/.installed
 
@@ -45,6 +45,12 @@ bench: setup
 # A Prefect server on a local PostgreSQL, for workers (see README "Workers"); run as root.
 prefect-server: setup
 	scripts/prefect-server-postgres.sh
+
+# Stories through two Prefect process workers on that server, results as Parquet, against one
+# worker and one process, side by side; writes bench/scale.json (README "Workers"). Run as root.
+scale-demo: setup
+	@command -v pg_lsclusters >/dev/null || apt-get install -y -q postgresql >/dev/null
+	$(BIN)/python scripts/scale_demo.py $(SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) .prefect data/storydiff.duckdb data/reports .pytest_cache

@@ -41,7 +41,8 @@ def ensure_process_pool(name: str) -> None:
 def deploy_stories(story_files: list[str], pool: str, settings: Settings, cron: str | None = None) -> list[str]:
     """A deployment of compare_story per story file (named "story-<id>"), in `pool`; returns
     their full names ("compare-story/story-<id>"). Story files are checked now."""
-    settings = replace(settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve())
+    settings = replace(settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve(),
+                       parquet_dir=settings.parquet_dir.resolve() if settings.parquet_dir else None)
     ensure_process_pool(pool)
     flow = compare_story.from_source(source=str(ROOT), entrypoint="flows/compare.py:compare_story")
     names = []

@@ -96,8 +96,8 @@ class ParquetStore(Store):
     """A Store whose reads go through views over the folder (an in-memory database) and whose
     writes land in staging tables of the same schema, then in new Parquet files."""
 
-    def __init__(self, root: Path, views: duckdb.DuckDBPyConnection, staging: duckdb.DuckDBPyConnection):
-        super().__init__(views, root)
+    def __init__(self, root: Path, db_path: Path, views: duckdb.DuckDBPyConnection, staging: duckdb.DuckDBPyConnection):
+        super().__init__(views, db_path)
         self.root = root
         self.writes = staging
         self.pq = parquet_queries()
@@ -114,7 +114,7 @@ class ParquetStore(Store):
         define_views(views, root)
         staging = duckdb.connect()
         staging.execute(schema_sql())
-        return cls(root, views, staging)
+        return cls(root, Path(db_path), views, staging)
 
     def close(self) -> None:
         try:

@@ -170,7 +170,9 @@ def write_html(store: Store, story_id: str, report_dir: Path) -> Path:
     if path.resolve().parent != report_dir.resolve():
         raise StorydiffError(f"report for {story_id!r} would leave {report_dir}; no report written")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(load_report(store, story_id), index_link=True), encoding="utf-8")
+    partial = path.with_suffix(f".{os.getpid()}.partial")  # a reader never sees half a page
+    partial.write_text(render_html(load_report(store, story_id), index_link=True), encoding="utf-8")
+    partial.replace(path)
     return path
 
 
