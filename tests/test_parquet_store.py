@@ -15,6 +15,7 @@ import pytest
 
 from flows.compare import compare_story
 from storydiff import parquet_store
+from storydiff.cli import main
 from storydiff.errors import StoreError
 from storydiff.parquet_store import ParquetStore, parquet_queries
 from storydiff.store import PUBLIC_VIEWS, Store
@@ -43,11 +44,11 @@ def test_parquet_results_are_the_single_file_results(settings, tmp_path):
             expected, found = _rows(one, view), _rows(many, view)
             assert found.equals(expected), view
         first_run = many.con.sql("SELECT compared_at FROM compared_stories").fetchall()
-    results = sorted(p.name for p in (tmp_path / "parquet" / "sentences" / "story=louvre-heist").iterdir())
+    results = sorted(p.name for p in (tmp_path / "parquet" / "sentences" / "story_id=louvre-heist").iterdir())
     # unchanged: nothing recomputed, nothing rewritten but the record of the run
     again = compare_story(str(SAMPLE_STORY), parquet)
     assert again.work == {"pages_extracted": 0, "sentences_embedded": 0, "nli_pairs": 0}
-    assert sorted(p.name for p in (tmp_path / "parquet" / "sentences" / "story=louvre-heist").iterdir()) == results
+    assert sorted(p.name for p in (tmp_path / "parquet" / "sentences" / "story_id=louvre-heist").iterdir()) == results
     # any DuckDB client reads the views file; a page's HTML is stored once however often it is fetched
     with duckdb.connect(str(parquet.db_path), read_only=True) as client:
         assert client.sql("SELECT compared_at FROM compared_stories").fetchall() > first_run
@@ -114,7 +115,7 @@ def _killed_before_commit(root: str, db: str) -> None:
         store.replace_story(small_result("s", ["Nine men came.", "It snowed."], ["Eight men came."]))
 
 
-def test_a_writer_killed_before_its_commit_leaves_the_previous_results(tmp_path, monkeypatch):
+def test_a_writer_killed_before_its_commit_leaves_the_previous_results(tmp_path):
     root, db = tmp_path / "parquet", tmp_path / "views.duckdb"
     with ParquetStore.open_folder(root, db) as store:
         store.replace_story(small_result("s", ["Four men came.", "It rained."], ["Two men came."]))
@@ -122,18 +123,21 @@ def test_a_writer_killed_before_its_commit_leaves_the_previous_results(tmp_path,
     worker.start()
     worker.join(timeout=60)
     assert worker.exitcode == -signal.SIGKILL
-    assert len(list((root / "sentences" / "story=s").glob("*.parquet"))) == 2  # its files are there, unread
+    assert len(list((root / "sentences" / "story_id=s").glob("*.parquet"))) == 2  # its files are there, unread
     with Store.open(db, read_only=True) as store:
         assert sorted(r[0] for r in store.con.sql("SELECT text FROM sentences").fetchall()) == [
             "Four men came.", "It rained.", "Two men came."]
         assert dict(store.con.sql("SELECT text, status FROM story_claims").fetchall())["Four men came."] == "contradicted"
-    monkeypatch.setattr(parquet_store, "SUPERSEDED_KEPT_S", 0.0)
-    with ParquetStore.open_folder(root, db) as store:  # the next run completes and clears what was left
+    with ParquetStore.open_folder(root, db) as store:  # the next run completes
         store.replace_story(small_result("s", ["Six men came."], ["Six men came, police said."]))
         assert sorted(r[0] for r in store.con.sql("SELECT text FROM sentences").fetchall()) == [
             "Six men came, police said.", "Six men came."]
-    assert len(list((root / "sentences" / "story=s").glob("*.parquet"))) == 1
-    assert len(list((root / "stories" / "story=s").glob("*.parquet"))) == 1
+    assert len(list((root / "sentences" / "story_id=s").glob("*.parquet"))) == 3
+    assert parquet_store.compact(root)["sentences"] == (3, 3)  # too young to be surely dead
+    assert parquet_store.compact(root, kept_s=0.0)["sentences"] == (3, 1)  # the dead run and the old one
+    assert len(list((root / "stories" / "story_id=s").glob("*.parquet"))) == 1
+    with Store.open(db, read_only=True) as store:
+        assert store.con.sql("SELECT count(*) FROM sentences").fetchall()[0][0] == 2
 
 
 def test_touch_and_versions_and_every_parquet_query(tmp_path):
@@ -153,8 +157,25 @@ def test_touch_and_versions_and_every_parquet_query(tmp_path):
     used = {"story_generations", "stories_over_parquet", "story_table_over_parquet", "appended_table_over_parquet",
             "copy_rows", "copy_story_rows", "copy_schema", "copy_story_schema", "current_story_row",
             "stage_story_row", "clear_staged", "table_columns", "any_staged", "stories_with_staged_versions",
-            "copy_versions_of_story", "page_stored"}
+            "copy_versions_of_story", "page_stored", "current_generations"} | {
+            f"compact_{table}" for table in parquet_store.APPENDED_TABLES}
     assert used == set(parquet_queries())
+
+
+def test_compact_merges_cache_files_and_keeps_each_row_once(tmp_path, capsys):
+    root, db = tmp_path / "parquet", tmp_path / "views.duckdb"
+    for number in range(3):
+        with ParquetStore.open_folder(root, db) as store:
+            store.save_embeddings("model", {"same": np.ones(4, dtype=np.float32),
+                                            f"own-{number}": np.zeros(4, dtype=np.float32)})
+            store.save_robots({"https://a.example": (200 + number, "")}, datetime(2030, 1, 1 + number, tzinfo=timezone.utc))
+    assert main(["compact", "--parquet-dir", str(root), "--db", str(db)]) == 0
+    assert sorted(capsys.readouterr().out.splitlines()) == ["embeddings: 3 files -> 1", "robots: 3 files -> 1"]
+    with Store.open(db, read_only=True) as store:
+        assert store.con.sql("SELECT count(*), count(DISTINCT text_hash) FROM embeddings").fetchall() == [(4, 4)]
+        assert store.con.sql("SELECT status FROM robots").fetchall() == [(202,)]  # the latest answer
+    assert main(["compact", "--db", str(db)]) == 1
+    assert "give --parquet-dir" in capsys.readouterr().err
 
 
 def test_one_file_cannot_serve_both_modes(tmp_path):
@@ -165,3 +186,11 @@ def test_one_file_cannot_serve_both_modes(tmp_path):
     ParquetStore.open_folder(tmp_path / "parquet", tmp_path / "views.duckdb").close()
     with pytest.raises(StoreError, match="views.duckdb: holds views over Parquet results"):
         Store.open(tmp_path / "views.duckdb")
+
+
+def test_watch_says_it_needs_the_single_file(tmp_path, capsys):
+    outlets = Path(__file__).resolve().parents[1] / "data" / "outlets.example.toml"
+    assert main(["watch", str(outlets), "--parquet-dir", str(tmp_path / "parquet"),
+                 "--db", str(tmp_path / "views.duckdb")]) == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "storydiff: error: storydiff watch keeps its state in one DuckDB file: run it without STORYDIFF_PARQUET_DIR")

@@ -135,6 +135,8 @@ def test_every_named_query_runs(sample_run):
         "add_feed": None, "delete_feed": None, "save_feed_state": None, "insert_feed_items": None, "assign_story": None,
         "set_item_text": None, "story_has_items": ["no-such-story"],
         "insert_story_merge": None,  # tests/test_store.py
+        # every read-only open, and every open of Parquet results (tests/test_parquet_store.py)
+        "has_story_generations": [], "pin_story_generations": None,
     } | {f"view_{view}": [["louvre-heist"]] for view in PUBLIC_VIEWS}
     assert set(params) == set(load_queries()), "add the new query to this test"
     with Store.open(settings.db_path, read_only=True) as store:

@@ -145,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--limit", type=int, metavar="N", help="first N pairs of each set (quick check)")
     evaluation.set_defaults(handler=cmd_eval)
 
+    compact = commands.add_parser("compact", parents=[common],
+                                  help="Parquet results: remove superseded runs' files, merge small cache files")
+    compact.set_defaults(handler=cmd_compact)
+
     sql = commands.add_parser("sql", parents=[common], help="run a read-only SQL query on the database")
     sql.add_argument("query")
     form = sql.add_mutually_exclusive_group()
@@ -394,6 +398,19 @@ def format_evaluation(results: dict) -> str:
     lines.append("sample gold " + "  ".join(
         f"{label} P {gold[label]['precision']:.2f} R {gold[label]['recall']:.2f}" for label in ("shared", "unique", "contradicted")))
     return "\n".join(lines)
+
+
+def cmd_compact(args, settings: Settings) -> int:
+    from .parquet_store import compact
+
+    if settings.parquet_dir is None:
+        raise StorydiffError("compact works on Parquet results: give --parquet-dir or STORYDIFF_PARQUET_DIR")
+    if not settings.parquet_dir.is_dir():
+        raise StorydiffError(f"{settings.parquet_dir}: no Parquet results here")
+    for table, (before, after) in compact(settings.parquet_dir).items():
+        if before != after:
+            print(f"{table}: {before} files -> {after}")
+    return 0
 
 
 def cmd_sql(args, settings: Settings) -> int:

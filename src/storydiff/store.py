@@ -79,7 +79,9 @@ class Store:
         path = Path(path)
         connection = connect(path, read_only, lock_timeout_s)
         store = cls(connection, path)
-        if not read_only:
+        if read_only:
+            store.pin_story_generations()
+        else:
             try:
                 connection.execute(schema_sql())
             except duckdb.CatalogException:
@@ -88,6 +90,11 @@ class Store:
                                  "STORYDIFF_PARQUET_DIR set") from None
             connection.execute(views_sql())
         return store
+
+    def pin_story_generations(self) -> None:
+        """Over Parquet results: the runs that are the stories' results, fixed for this connection."""
+        if self.con.execute(self.q["has_story_generations"]).fetchall():
+            self.con.execute(self.q["pin_story_generations"])
 
     def close(self) -> None:
         self.con.close()
