@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/.prefect
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo test test-browser eval bench prefect-server scale-demo clean
+.PHONY: setup demo test test-browser test-scale eval bench prefect-server scale-demo clean
 
 setup: $(VENV)/.installed
 
@@ -51,6 +51,10 @@ prefect-server: setup
 scale-demo: setup
 	@command -v pg_lsclusters >/dev/null || apt-get install -y -q postgresql >/dev/null
 	$(BIN)/python scripts/scale_demo.py $(SCALE_ARGS)
+
+# The same on four stories, as a test (tests/test_scale.py); skipped without root and PostgreSQL.
+test-scale: setup
+	STORYDIFF_SCALE=1 $(BIN)/pytest -q -m scale
 
 clean:
 	rm -rf $(VENV) .prefect data/storydiff.duckdb data/reports .pytest_cache

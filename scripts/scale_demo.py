@@ -8,7 +8,8 @@ articles are the bundled sample story's, served by six loopback "outlets" (one p
 story's paragraphs marked with its number so that no story reuses another's embeddings. Phases:
   single   every story in this process (compare_stories), one DuckDB file: the reference results
   1 worker the deployments run by one `prefect worker --limit 1`, Parquet results
-  2 workers the same by two workers, another Parquet folder
+  2 workers the same by two workers, another Parquet folder; each run's models take half the
+           cores (STORYDIFF_THREADS), as two workers sharing one machine should
   killed   one story changed, its run's worker (and the run) SIGKILLed once the run has fetched;
            its previous results must stand whole; the run marked crashed and retried, which must
            give the new results whole
@@ -236,10 +237,13 @@ def demo(work: Path, count: int, out: Path) -> int:
     files = write_stories(outlets, work / "stories", count)
     base = Settings.from_env()
 
-    def phase_settings(name: str, parquet: bool) -> Settings:
+    def phase_settings(name: str, parquet: bool, workers: int = 1) -> Settings:
+        """Workers on one machine share its cores: each run's models get cores / workers threads
+        (one worker: every core, `threads = 0`), as one would set STORYDIFF_THREADS on each."""
         folder = work / name
+        threads = 0 if workers == 1 else max(1, (os.cpu_count() or 1) // workers)
         return replace(base, db_path=folder / "storydiff.duckdb", report_dir=folder / "reports",
-                       parquet_dir=folder / "parquet" if parquet else None)
+                       parquet_dir=folder / "parquet" if parquet else None, threads=threads)
 
     figures: dict = {"stories": count, "articles_per_story": len(outlets.pages)}
     problems: list[str] = []
@@ -257,7 +261,7 @@ def demo(work: Path, count: int, out: Path) -> int:
 
     for workers in (1, 2):
         name = f"workers-{workers}"
-        settings = phase_settings(name, parquet=True)
+        settings = phase_settings(name, parquet=True, workers=workers)
         names = deploy_stories(files, POOL, settings)
         since = time.monotonic()
         elapsed, states = run_with_workers(names, workers, env, work / f"{name}.log")
@@ -271,7 +275,8 @@ def demo(work: Path, count: int, out: Path) -> int:
         print(f"  {workers} worker(s): {figures[f'{name}_s']} s", flush=True)
     figures["ratio_2_vs_1"] = round(figures["workers-2_s"] / figures["workers-1_s"], 2)
 
-    problems += killed_and_retried(files[0], phase_settings("workers-2", parquet=True), outlets, env, work, figures)
+    problems += killed_and_retried(files[0], phase_settings("workers-2", parquet=True, workers=2), outlets, env, work,
+                                   figures)
     gap = base.fetch.min_host_delay_s
     for key in [k for k in figures if k.startswith("min_host_gap")]:
         if figures[key] < gap - 0.05:

@@ -63,6 +63,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?);
 -- name: clear_staged
 DELETE FROM {table};
 
+-- name: empty_table
+-- A watch table, empty: the watch flow's state lives in single-file mode only.
+CREATE TABLE IF NOT EXISTS {table} ({columns});
+
+-- name: table_names
+SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE';
+
 -- name: table_columns
 SELECT column_name, data_type FROM information_schema.columns
 WHERE table_name = ? AND table_schema = 'main'

@@ -156,8 +156,8 @@ def test_touch_and_versions_and_every_parquet_query(tmp_path):
     # every query of sql/parquet.sql is run by the store in these tests (versions: the first one)
     used = {"story_generations", "stories_over_parquet", "story_table_over_parquet", "appended_table_over_parquet",
             "copy_rows", "copy_story_rows", "copy_schema", "copy_story_schema", "current_story_row",
-            "stage_story_row", "clear_staged", "table_columns", "any_staged", "stories_with_staged_versions",
-            "copy_versions_of_story", "page_stored", "current_generations"} | {
+            "stage_story_row", "clear_staged", "table_columns", "table_names", "empty_table", "any_staged",
+            "stories_with_staged_versions", "copy_versions_of_story", "page_stored", "current_generations"} | {
             f"compact_{table}" for table in parquet_store.APPENDED_TABLES}
     assert used == set(parquet_queries())
 

@@ -3,7 +3,9 @@
 DuckDB lets one process write a database file; workers on several machines each write their own
 files here instead, and readers see the same public views over them (`read_parquet` globs):
 
-    PARQUET_DIR/<table>/<partition>/<write id>.parquet
+    PARQUET_DIR/<table>/story_id=<id>/<write id>.parquet     a story's rows, its article versions
+    PARQUET_DIR/<table>/all/<write id>.parquet               caches
+    PARQUET_DIR/<table>/[story_id=]_schema/empty.parquet     the table's columns
 
 A file is written under a temporary name and renamed into place, so a reader never sees half of
 one. A story's results are the files of one run (its *generation*): the run writes every table's
@@ -75,9 +77,9 @@ def define_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:
     for table in APPENDED_TABLES:
         con.execute(q["appended_table_over_parquet"].format(table=table, files=files(table),
                                                             hive=str(table in STORY_PARTITIONED).lower()))
-    for table in WATCH_TABLES:  # the DDL of schema.sql, read back from DuckDB (parquet.sql: table_columns)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ("
-                    + ", ".join(f'"{name}" {kind}' for name, kind in columns[table]) + ")")
+    for table in WATCH_TABLES:  # the columns of schema.sql, read back from DuckDB
+        con.execute(q["empty_table"].format(table=table, columns=", ".join(
+            f'"{name}" {kind}' for name, kind in columns[table])))
     con.execute(views_sql())
 
 
@@ -87,8 +89,7 @@ def table_columns() -> dict[str, list[tuple[str, str]]]:
     scratch = duckdb.connect()
     try:
         scratch.execute(schema_sql())
-        tables = [name for (name,) in scratch.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
+        tables = [name for (name,) in scratch.execute(parquet_queries()["table_names"]).fetchall()]
         return {table: scratch.execute(parquet_queries()["table_columns"], [table]).fetchall() for table in tables}
     finally:
         scratch.close()
