@@ -44,6 +44,9 @@ def test_parquet_results_are_the_single_file_results(settings, tmp_path):
             expected, found = _rows(one, view), _rows(many, view)
             assert found.equals(expected), view
         first_run = many.con.sql("SELECT compared_at FROM compared_stories").fetchall()
+        for store in (one, many):  # the report's own query of one story's coverage is the view's
+            assert store.frame("coverage_of_story", ["louvre-heist"]).equals(
+                store.view("outlet_coverage", ["louvre-heist"]).pl().drop("story_id").sort("outlet"))
     results = sorted(p.name for p in (tmp_path / "parquet" / "sentences" / "story_id=louvre-heist").iterdir())
     # unchanged: nothing recomputed, nothing rewritten but the record of the run
     again = compare_story(str(SAMPLE_STORY), parquet)
