@@ -148,7 +148,10 @@ SELECT
     count(s.sentence_id) FILTER (WHERE c.status = 'possibly-shared') AS possibly_shared
 FROM story_articles a
 LEFT JOIN sentences s ON s.story_id = a.story_id AND s.article_no = a.article_no
-LEFT JOIN story_claims c ON c.story_id = s.story_id AND c.claim_id = s.claim_id
+-- a.story_id, not s.story_id (the same value): DuckDB then carries a filter on the story into the
+-- claims on the right of the LEFT JOIN, instead of labelling every story's claims (over Parquet
+-- results, one story's coverage among 200: 0.46 s -> 0.07 s)
+LEFT JOIN story_claims c ON c.story_id = a.story_id AND c.claim_id = s.claim_id
 GROUP BY a.story_id, a.outlet;
 
 -- Stories found by `storydiff watch`: when they were first and last seen, their articles and
