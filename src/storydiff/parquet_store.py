@@ -48,6 +48,7 @@ STORY_PARTITIONED = ("stories", *STORY_TABLES, "article_text_versions")
 WATCH_TABLES = ("feeds", "feed_items", "story_merges")
 SCHEMA_PARTITION = "_schema"  # an empty file per table: its columns, and a glob that always matches
 CACHE_PARTITION = "all"
+WATCH_NEEDS_ONE_FILE = "storydiff watch keeps its state in one DuckDB file: run it without STORYDIFF_PARQUET_DIR"
 SUPERSEDED_KEPT_S = 600.0  # compact: a file not named by its story this long after it was written is dead
 
 
@@ -170,10 +171,10 @@ class ParquetStore(Store):
         self.pin_story_generations()
 
     def merge_story(self, story_id: str, merged_into: str, when: datetime) -> None:
-        raise StoreError("storydiff watch keeps its state in one DuckDB file: run it without STORYDIFF_PARQUET_DIR")
+        raise StoreError(WATCH_NEEDS_ONE_FILE)
 
     def add_feeds(self, feeds) -> None:
-        raise StoreError("storydiff watch keeps its state in one DuckDB file: run it without STORYDIFF_PARQUET_DIR")
+        raise StoreError(WATCH_NEEDS_ONE_FILE)
 
     # -- files ---------------------------------------------------------------------------
     def _staged(self, table: str) -> bool:
@@ -206,7 +207,7 @@ def compact(root: str | Path, kept_s: float = SUPERSEDED_KEPT_S) -> dict[str, tu
     never finds a file gone between listing and reading it. Removes the files of superseded and
     unfinished runs of each story (once `kept_s` old: a run still writing commits within
     seconds) and merges each appended table's files into one per partition, a row stored twice
-    kept once, so that a lookup reads one file rather than one per run.
+    kept once, so that the folder does not keep a file per run and table.
     Returns table -> (files before, files after)."""
     root = Path(root).resolve()
     q = parquet_queries()
