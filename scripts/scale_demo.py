@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "stories" / "louvre-heist.toml"
 PREFECT = ROOT / ".venv" / "bin" / "prefect"
+SERVER_SCRIPT = ROOT / "scripts" / "prefect-server-postgres.sh"
 POOL = "storydiff-scale"
 PREFECT_PORT = os.environ.get("PREFECT_PORT", "4231")
 MOMENTS = ("compared_at", "fetched_at", "last_compared")
@@ -116,7 +117,7 @@ def write_stories(outlets: Outlets, folder: Path, count: int) -> list[str]:
 
 def start_server(home: Path) -> str:
     env = os.environ | {"PREFECT_PORT": PREFECT_PORT, "PREFECT_HOME": str(home)}
-    out = subprocess.run([str(ROOT / "scripts" / "prefect-server-postgres.sh")], env=env, check=True,
+    out = subprocess.run([str(SERVER_SCRIPT)], env=env, check=True,
                          capture_output=True, text=True).stdout
     return re.search(r"PREFECT_API_URL=(\S+)", out).group(1)
 
@@ -220,7 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="storydiff-scale-") as scratch:
         work = Path(args.work_dir or scratch)
         work.mkdir(parents=True, exist_ok=True)
-        return demo(work, args.stories, Path(args.out))
+        try:
+            return demo(work, args.stories, Path(args.out))
+        finally:  # the server this demo started (PostgreSQL keeps running, as Debian starts it)
+            subprocess.run([str(SERVER_SCRIPT), "stop"], env=os.environ | {"PREFECT_HOME": str(work / "server")},
+                           capture_output=True)
 
 
 def demo(work: Path, count: int, out: Path) -> int:
