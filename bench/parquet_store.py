@@ -114,8 +114,8 @@ def measure(mode: str, folder: Path, stories: int) -> dict:
             store.view("story_claims", [f"story-{stories // 2}"]).pl()
             claims.append(time.perf_counter() - started)
             started = time.perf_counter()
-            everything.append(store.view("story_claims").pl().height)
-            everything[-1] = time.perf_counter() - started
+            store.view("story_claims").pl()
+            everything.append(time.perf_counter() - started)
     figures = {"write_ms": round(statistics.median(writes) * 1000, 1),
                "lookup_ms": round(statistics.median(lookups) * 1000, 1),
                "claims_of_one_story_ms": round(statistics.median(claims) * 1000, 1),

@@ -152,17 +152,17 @@ def start_worker(env: dict, log: Path) -> subprocess.Popen:
                             env=env, stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def wait_for(run_ids, final: bool = True, timeout: float = 1800):
+def wait_for(run_ids, timeout: float = 1800):
     from prefect.client.orchestration import get_client
 
     deadline = time.monotonic() + timeout
     with get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
             states = [client.read_flow_run(run_id).state for run_id in run_ids]
-            if all(s.is_final() if final else s.is_running() for s in states):
+            if all(s.is_final() for s in states):
                 return states
             time.sleep(0.5)
-    raise TimeoutError(f"runs not {'finished' if final else 'running'} after {timeout:g}s")
+    raise TimeoutError(f"runs not finished after {timeout:g}s")
 
 
 def run_with_workers(names: list[str], workers: int, env: dict, log: Path) -> tuple[float, list]:
