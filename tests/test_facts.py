@@ -124,6 +124,21 @@ def test_tolls_of_one_day_are_updates_and_other_figures_contradict():
     assert relation[(2, 3)] == "number"
 
 
+def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the_settled_count():
+    texts = ["The attack killed ten people.", "Nineteen people were killed in the attack.",
+             "The attack killed 15 people.", "The attack killed 15 people, police said.",
+             "The attack killed 14 people."]
+    published = ["2025-01-01", "2025-01-01", "2025-01-01", "2025-01-01", "2025-01-07"]
+    _, links = story_links(texts, [0, 1, 2, 3, 4], published)
+    relation = {(link.a.row, link.b.row): link.relation for link in links}
+    assert relation[(1, 2)] == relation[(1, 3)] == relation[(1, 4)] == "number"  # 19: never the count
+    assert relation[(0, 1)] == "number-update"  # ten: an earlier stage of the count
+    assert relation[(0, 2)] == relation[(2, 4)] == "number-update"  # 15, given by two outlets, is no outlier
+    # with no later report, the highest toll of the day may be the newest one
+    _, links = story_links(texts[:4], [0, 1, 2, 3], published[:4])
+    assert {link.relation for link in links if link.a.row == 1 or link.b.row == 1} == {"number-update"}
+
+
 def test_figures_of_different_companies_or_times_are_not_linked():
     texts = ["Shares of Broadcom fell 17% on Monday.", "Shares of Oracle fell 14% on Monday.",
              "A fire in 1962 killed 44 people.", "The fire killed 36 people."]

@@ -390,7 +390,7 @@ def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink]):
         if link.relation == "agrees" or key in by_pair:
             continue
         conflict = Conflict(link.relation, link.confidence, (link.a.start, link.a.end), (link.b.start, link.b.end),
-                            link.b.high < link.a.low, link.a.slot_label, link.confidence,
+                            link.b.low > link.a.high, link.a.slot_label, link.confidence,
                             value_text(link.a), value_text(link.b))
         by_pair[key] = (Match(link.a.row, link.b.row, link.similarity), conflict)
     return sorted(by_pair.values(), key=lambda item: (item[0].a, item[0].b))

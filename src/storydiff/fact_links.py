@@ -15,6 +15,8 @@ Two figures of one slot then:
   the missing, the hospitalised or the evacuated falls;
 - are a revision (`number-revised`, a contradiction) when the later article gives a lower figure
   called confirmed, final or revised;
+- contradict (`number`) when one is a toll no other outlet gave and a later report still puts
+  lower: it was never the count, and it is set against the settled count, not earlier ones;
 - else contradict (`number`, or `date` for days and dates).
 """
 
@@ -191,6 +193,7 @@ def link_facts(
     for (fa, fb) in pairs:
         a, b = (fa, fb) if fa.row < fb.row else (fb, fa)
         relations[(fa, fb)] = _relation(a, b, facts, dates[article_of[a.row]], dates[article_of[b.row]])
+    relations = _unreached_tolls(relations, dates, article_of)
     # Two sentences that give one figure of a kind alike ("$600bn ($1.05 trillion)" / "$589bn")
     # do not contradict each other on that kind: the other figure is of something else.
     agreeing_kinds = {(min(fa.row, fb.row), max(fa.row, fb.row), fa.kind, fa.unit)
@@ -298,6 +301,34 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
         # a correction is a strong claim: both must say whose toll it is
         return "number-revised" if _shared_names(a, b) else "number-update"
     return "number"
+
+
+def _unreached_tolls(relations: dict[tuple[Fact, Fact], str], dates: Sequence[date | None],
+                     article_of: Sequence[int]) -> dict[tuple[Fact, Fact], str]:
+    """A toll that no other outlet gave and that a later report still puts lower was never the
+    count: it was wrong, not an early stage of a rising count ("19 killed" on the first day, when
+    every other outlet said 15 and a week later the count stood at 14). It contradicts the figures
+    at or above that later one (the settled count), not the lower figures of earlier reports."""
+    linked: dict[Fact, list[Fact]] = {}
+    for fa, fb in relations:
+        if fa.role in TOLLS and fa.role not in MAY_FALL:
+            linked.setdefault(fa, []).append(fb)
+            linked.setdefault(fb, []).append(fa)
+    out = dict(relations)
+    for peak, others in linked.items():
+        when = dates[article_of[peak.row]]
+        if when is None or peak.high == float("inf") or any(other.low >= peak.low for other in others):
+            continue
+        later_lower = [other.high for other in others
+                       if (dates[article_of[other.row]] or when) > when and other.high < peak.low]
+        if not later_lower:
+            continue
+        settled = max(later_lower)
+        for other in others:
+            key = (peak, other) if (peak, other) in relations else (other, peak)
+            if settled <= other.high < peak.low and relations[key] == "number-update":
+                out[key] = "number"
+    return out
 
 
 def _sum_of_parts(total: Fact, others: Sequence[Fact]) -> bool:
