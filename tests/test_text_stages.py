@@ -84,6 +84,7 @@ def test_segment_caps_sentence_count():
         ("Nineteen people were killed.", 19, 19, "people"),
         ("More than 4,000 crew members were sent.", 4000.000001, float("inf"), "crew"),
         ("Turnout rose to 12% this year.", 11.501, 12.499, "percent"),
+        ("Almost 800 firefighters were sent.", 720, 800, "firefighter"),
     ],
 )
 def test_quantities_become_intervals(text, low, high, unit):
@@ -115,6 +116,8 @@ def test_years_times_and_partitives_are_not_quantities():
         ("The fire destroyed 40 homes.", "The fire damaged 120 homes.", None),
         ("Five people were killed in the attack.", "Seven people died in the attack.", "number"),
         ("Police arrested three men.", "Two men were detained by police.", "number"),
+        ("Almost 800 firefighters were sent.", "More than 800 firefighters were sent.", "number"),
+        ("Nearly 800 firefighters were sent.", "About 780 firefighters were sent.", None),
     ],
 )
 def test_rule_detector(a, b, kind):

@@ -258,10 +258,10 @@ def _interval(value: float, qualifier: str | None, rounding: float = 0.0) -> tup
     if rule == "approx":
         slack = max(rounding, ROUND_FIGURE_SHARE * value)
         return value - slack, value + slack
-    if rule == "near_below":
-        return value * 0.9, value + rounding
+    if rule == "near_below":  # "almost 800" is under 800: "more than 800" does not meet it
+        return value * 0.9, value
     if rule == "near_above":
-        return value - rounding, value * 1.1
+        return value, value * 1.1
     if rule is None:
         return value - rounding, value + rounding
     if rule == "min":
