@@ -139,6 +139,18 @@ def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the
     assert {link.relation for link in links if link.a.row == 1 or link.b.row == 1} == {"number-update"}
 
 
+def test_close_sums_of_money_are_one_figure_even_when_a_clause_names_no_one():
+    texts = ["Nvidia's stock closed at $118.42 on Monday.", "The chipmaker's stock closed at $118.58.",
+             "The chipmaker's stock closed at $142.10."]
+    facts = extract_facts(texts)
+    # contexts and sentences only half alike: below what unnamed sums of money otherwise need
+    vectors = np.full((sum(len(f) for f in facts), 4), 0.5 * np.sqrt(0.5), dtype=np.float32)
+    links = link_facts(facts, vectors, np.zeros((3, 4), dtype=np.float32), [0, 1, 2], [0, 1, 2], [None] * 3,
+                       FactSettings())
+    money = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "money"}
+    assert money == {(0, 1): "number"}  # $142.10 is 17% away: some other price, unless a name says so
+
+
 def test_figures_of_different_companies_or_times_are_not_linked():
     texts = ["Shares of Broadcom fell 17% on Monday.", "Shares of Oracle fell 14% on Monday.",
              "A fire in 1962 killed 44 people.", "The fire killed 36 people."]

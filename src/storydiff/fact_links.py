@@ -253,10 +253,23 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
         # a story spans days: only the day of the same happening can contradict, and days two or
         # more apart are more often two moments of the story than one told wrong
         return strong and similarity >= settings.min_similarity_day and _near_days(a, b)
+    if a.kind == "money" and _near(a, b, settings.near_money_gap):
+        # "$118.42" and "$118.58", "$103.7bn" and "$103.6bn": sums this close are one figure
+        # told twice, whether or not both clauses say whose it is ("the chipmaker's stock")
+        return similarity >= settings.min_similarity
     if a.kind in ("money", "percent") and not _shared_names(a, b):
         # "shares fell 17%" is any company's shares unless the same name is on both sides
         needed = max(needed, settings.min_similarity_unnamed)
     return similarity >= needed
+
+
+def _near(a: Fact, b: Fact, gap: float) -> bool:
+    """Stated values (no open bound: "more than $1 trillion" is near anything larger) at most
+    `gap` of the larger apart."""
+    if float("inf") in (a.high, b.high) or a.low <= 0 or b.low <= 0:
+        return False
+    x, y = sorted(((a.low + a.high) / 2, (b.low + b.high) / 2))
+    return y - x <= gap * y
 
 
 def _comparable(a: Fact, b: Fact, max_ratio: float) -> bool:

@@ -94,6 +94,8 @@ class FactSettings:
     min_similarity_unnamed: float = 0.8
     # two reports of one figure are never further apart than this (ratio of the larger)
     max_ratio: float = 2.0
+    # sums of money this close (share of the larger) are one figure told twice, named or not
+    near_money_gap: float = 0.05
 
 
 @dataclass(frozen=True)
