@@ -29,6 +29,7 @@ from storydiff.fetch import Fetcher, Page
 from storydiff.nli import LazyNliModel
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
 from storydiff.languages import for_languages, segmenter_language, sentence_languages
+from storydiff.polarity import PolarityRule
 from storydiff.segment import split_sentences
 from storydiff.settings import Settings
 from storydiff.store import Store
@@ -116,7 +117,7 @@ def nli_cache_name(settings: Settings) -> str:
 def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector:
     """The NLI judge (with the scores of earlier runs), or the rules alone when no model is set."""
     # figures are compared by the fact layer (facts.py, fact_links.py), not sentence by sentence
-    rules = RuleDetector([NegationRule()])
+    rules = RuleDetector([NegationRule(), PolarityRule()])
     if not settings.nli_model:
         return rules
     return PairJudge(LazyNliModel(settings.nli_model, settings.nli_backend, settings.model_cache, settings.threads),

@@ -5,6 +5,7 @@ import pytest
 from storydiff.classify import NegationRule, NumberRule, RuleDetector
 from storydiff.extract import extract_article
 from storydiff.errors import ExtractError
+from storydiff.polarity import PolarityRule
 from storydiff.quantities import extract_quantities
 from storydiff.segment import is_boilerplate, split_sentences
 
@@ -137,6 +138,27 @@ def test_negation_span_points_at_the_cue():
     (verdict,) = NegationRule().check_pairs([(a, b)])
     assert verdict.span_a is None
     assert b[verdict.span_b[0]:verdict.span_b[1]] == "not"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "denied"),
+    [
+        # who believes it differs, so the sentences share too few words for NegationRule
+        ("Authorities believe the driver acted alone.", "The FBI has stated that its agents do not believe the driver acted alone.", True),
+        ("Investigators believe the driver may not have acted alone.", "Authorities believe the driver acted alone.", True),
+        # both deny it: one says "do not believe", the other "may not have"
+        ("The FBI does not believe the driver acted alone.", "Investigators believe the driver may not have acted alone.", False),
+        ("Police did not say how many people were killed.", "Police said 15 people were killed in the attack.", False),
+        ("The museum did not reopen on Monday.", "The museum reopened on Wednesday.", False),
+    ],
+)
+def test_polarity_rule_finds_one_statement_asserted_and_denied(a, b, denied):
+    (verdict,) = PolarityRule().check_pairs([(a, b)])
+    assert (verdict is not None) == denied
+    if denied:
+        assert NegationRule().check_pairs([(a, b)]) == [None]
+        assert verdict.kind == "negation"
+        assert "not" in (a[slice(*verdict.span_a)], b[slice(*verdict.span_b)])
 
 
 @pytest.mark.parametrize(

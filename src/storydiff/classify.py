@@ -106,7 +106,11 @@ class RuleDetector:
     """The rules in order; the first that fires decides the pair."""
 
     def __init__(self, rules: Sequence[ConflictDetector] | None = None):
-        self.rules = list(rules) if rules is not None else [NumberRule(), NegationRule()]
+        if rules is None:
+            from .polarity import PolarityRule
+
+            rules = [NumberRule(), NegationRule(), PolarityRule()]
+        self.rules = list(rules)
 
     def check_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Conflict | None]:
         verdicts: list[Conflict | None] = [None] * len(pairs)
