@@ -150,6 +150,11 @@ def test_negation_span_points_at_the_cue():
         ("The FBI does not believe the driver acted alone.", "Investigators believe the driver may not have acted alone.", False),
         ("Police did not say how many people were killed.", "Police said 15 people were killed in the attack.", False),
         ("The museum did not reopen on Monday.", "The museum reopened on Wednesday.", False),
+        # a question is not a denial; a contrast ends the negation; "neither ... nor" denies both
+        ("I do not know whether the ban means two years.", "Whether the ban means two years, I do not know.", False),
+        ("The mayor did not see the fuss, but urged residents to stay calm.", "The mayor urged residents to stay calm.", False),
+        ("The banks neither confirmed nor denied the report.", "The banks did not confirm or deny the report.", False),
+        ("The board declined to discuss the merger with the unions.", "The board said it discussed the merger with the unions.", True),
     ],
 )
 def test_polarity_rule_finds_one_statement_asserted_and_denied(a, b, denied):
@@ -158,7 +163,10 @@ def test_polarity_rule_finds_one_statement_asserted_and_denied(a, b, denied):
     if denied:
         assert NegationRule().check_pairs([(a, b)]) == [None]
         assert verdict.kind == "negation"
-        assert "not" in (a[slice(*verdict.span_a)], b[slice(*verdict.span_b)])
+        assert {a[slice(*verdict.span_a)], b[slice(*verdict.span_b)]} & {"not", "declined"}  # the cue
+        # the explanation names the statement and who says what ("... acted alone: says so vs denies it")
+        assert verdict.what.split()[-1] in ("alone", "unions")
+        assert {verdict.value_a, verdict.value_b} == {"says so", "denies it"}
 
 
 @pytest.mark.parametrize(
