@@ -13,8 +13,8 @@ NegationRule does not (six before those limits).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from .classify import Conflict
 from .facts import LIGHT_VERBS, load_parser
@@ -33,14 +33,35 @@ NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "nobody", "nothing",
 NEGATING_VERBS = {"decline", "refuse", "deny", "fail", "reject"}
 NEGATING_PREPOSITIONS = {"against", "without"}
 QUESTION_MARKERS = {"whether", "if"}
+MAY_DENY = re.compile(r"n['’]t\b|\b(?:(?:" + "|".join(sorted(NEGATIONS | NEGATING_PREPOSITIONS)) + r")\b"
+                      r"|declin|refus|den(?:y|ie)|fail|reject)", re.IGNORECASE)
 CONTRASTS = {"but", "yet"}
 
 
-@lru_cache(maxsize=20_000)
-def statements(text: str) -> tuple[tuple[str, frozenset[str], bool, int, int, str], ...]:
+Statement = tuple[str, frozenset[str], bool, int, int, str]
+_parsed: dict[str, tuple[Statement, ...]] = {}
+CACHE_SIZE = 20_000
+
+
+def statements(text: str) -> tuple[Statement, ...]:
     """(verb lemma, the statement's content lemmas, negated, start, end of the first cue or of the
     verb, the statement as written without its negation) for each content verb of a sentence."""
-    doc = load_parser()(text)
+    parse_all([text])
+    return _parsed[text]
+
+
+def parse_all(texts: Sequence[str]) -> None:
+    """Parses the texts not parsed yet, in batches (twice as fast as one at a time)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _parsed))
+    if not missing:
+        return
+    if len(_parsed) + len(missing) > CACHE_SIZE:
+        _parsed.clear()
+    for text, doc in zip(missing, load_parser().pipe(missing, batch_size=64)):
+        _parsed[text] = _statements_of_doc(doc)
+
+
+def _statements_of_doc(doc) -> tuple[Statement, ...]:
     found = []
     for verb in doc:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in LIGHT_VERBS:
@@ -113,7 +134,10 @@ class PolarityRule:
     """The same statement, asserted in one sentence and negated in the other."""
 
     def check_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Conflict | None]:
-        return [self._check(a, b) for a, b in pairs]
+        # only a pair with a negation in it can deny anything: the others are not parsed
+        denying = [bool(MAY_DENY.search(a) or MAY_DENY.search(b)) for a, b in pairs]
+        parse_all([text for pair, deny in zip(pairs, denying) if deny for text in pair])
+        return [self._check(a, b) if deny else None for (a, b), deny in zip(pairs, denying)]
 
     @staticmethod
     def _check(a: str, b: str) -> Conflict | None:
