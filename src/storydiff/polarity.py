@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .classify import Conflict
+from .classify import NEGATION_CUES, Conflict
 from .facts import LIGHT_VERBS, load_parser
 
 # a statement needs this many content words besides its verb, and the two sentences' statements
@@ -24,8 +24,6 @@ from .facts import LIGHT_VERBS, load_parser
 MIN_STATEMENT_WORDS = 2
 MIN_STATEMENT_OVERLAP = 0.75
 SUBJECTS = ("nsubj", "nsubjpass")
-
-
 CONTENT = {"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"}
 CLAUSE_BREAKS = {"conj", "cc", "advcl", "parataxis", "relcl", "acl", "punct", "mark"}
 COMPLEMENTS = {"ccomp", "xcomp", "pcomp"}
@@ -33,9 +31,9 @@ NEGATIONS = {"not", "n't", "never", "no", "neither", "nor", "nobody", "nothing",
 NEGATING_VERBS = {"decline", "refuse", "deny", "fail", "reject"}
 NEGATING_PREPOSITIONS = {"against", "without"}
 QUESTION_MARKERS = {"whether", "if"}
-MAY_DENY = re.compile(r"n['’]t\b|\b(?:(?:" + "|".join(sorted(NEGATIONS | NEGATING_PREPOSITIONS)) + r")\b"
-                      r"|declin|refus|den(?:y|ie)|fail|reject)", re.IGNORECASE)
 CONTRASTS = {"but", "yet"}
+# what NegationRule's cues miss of the words above: a pair with none of either is not parsed
+OTHER_DENIALS = re.compile(r"n’t\b|\b(?:declin|refus|fail|against\b)", re.IGNORECASE)
 
 
 Statement = tuple[str, frozenset[str], bool, int, int, str]
@@ -135,7 +133,7 @@ class PolarityRule:
 
     def check_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[Conflict | None]:
         # only a pair with a negation in it can deny anything: the others are not parsed
-        denying = [bool(MAY_DENY.search(a) or MAY_DENY.search(b)) for a, b in pairs]
+        denying = [any(NEGATION_CUES.search(t) or OTHER_DENIALS.search(t) for t in pair) for pair in pairs]
         parse_all([text for pair, deny in zip(pairs, denying) if deny for text in pair])
         return [self._check(a, b) if deny else None for (a, b), deny in zip(pairs, denying)]
 
