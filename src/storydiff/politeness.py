@@ -44,30 +44,36 @@ class HostGate:
 
 
 class SharedHostGate(HostGate):
-    """HostGate whose spacing also holds across processes (workers on other machines too): before
-    each request a host's turn also takes a slot of the Prefect global concurrency limit
-    `storydiff-host-<host>` (one slot, freed `delay` seconds after it was taken), which storydiff
-    creates on first use. Needs a Prefect server every process talks to (PREFECT_API_URL)."""
+    """HostGate whose spacing also holds across processes (workers on other machines too): each
+    request holds the one slot of the Prefect global concurrency limit `storydiff-host-<host>`
+    from before it is sent until `delay` seconds after it ended, so whoever takes the slot next
+    sends after that, however long the messages to the server took. storydiff creates the limit
+    on first use; the slot is leased, so a killed process frees it within `LEASE_S`. Needs a
+    Prefect server every process talks to (PREFECT_API_URL)."""
+
+    LEASE_S = 60.0  # the server's shortest lease
 
     def __init__(self, min_delay_s: float, max_delay_s: float = 30.0):
         super().__init__(min_delay_s, max_delay_s)
-        self._limits: dict[str, float] = {}  # host -> the delay its limit was set to
-
-    def ask_for_delay(self, host: str, seconds: float) -> None:
-        super().ask_for_delay(host, seconds)
-        self._limits.pop(host, None)  # set again, with the longer gap, at its next turn
+        self._limits: set[str] = set()  # hosts whose limit this process has checked
 
     @contextmanager
     def turn(self, host: str) -> Iterator[None]:
-        from prefect.concurrency.sync import rate_limit
+        from prefect.concurrency.sync import concurrency
 
-        with super().turn(host):
-            delay = self._delay.get(host, self.min_delay_s)
-            if self._limits.get(host) != delay:
-                ensure_host_limit(host, delay)
-                self._limits[host] = delay
-            rate_limit(host_limit_name(host), strict=True)
-            yield
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:  # the process's own threads queue here rather than at the server
+            if host not in self._limits:
+                ensure_host_limit(host)
+                self._limits.add(host)
+            with concurrency(host_limit_name(host), strict=True, lease_duration=self.LEASE_S):
+                try:
+                    yield
+                finally:
+                    # the spacing is kept while the slot is held: its release is what lets the
+                    # next request go, from this process or another
+                    time.sleep(self._delay.get(host, self.min_delay_s))
 
 
 def host_limit_name(host: str) -> str:
@@ -75,27 +81,27 @@ def host_limit_name(host: str) -> str:
     return "storydiff-host-" + "".join(c if c.isalnum() or c in ".-" else "_" for c in host.lower())
 
 
-def ensure_host_limit(host: str, delay_s: float) -> None:
-    """The host's global concurrency limit: one slot, decaying after `delay_s`; created, or
-    updated when the delay changed. Two processes creating it at once is harmless."""
+def ensure_host_limit(host: str) -> None:
+    """The host's global concurrency limit: one slot, freed only by its holder (no decay);
+    created, or set back to that when an older storydiff made it a decaying rate limit. Two
+    processes creating it at once is harmless."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
     from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
-    name, decay = host_limit_name(host), 1.0 / max(delay_s, 0.001)
+    name = host_limit_name(host)
     with get_client(sync_client=True) as client:
         try:
             limit = client.read_global_concurrency_limit_by_name(name)
         except ObjectNotFound:
             try:
-                client.create_global_concurrency_limit(
-                    GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=decay))
+                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
             except ObjectAlreadyExists:
                 pass
             return
-        if limit.limit != 1 or abs((limit.slot_decay_per_second or 0) - decay) > 1e-9:
+        if limit.limit != 1 or limit.slot_decay_per_second:
             client.update_global_concurrency_limit(
-                name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=decay))
+                name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=0.0))
 
 
 class RobotsRules:
