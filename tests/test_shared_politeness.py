@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.settings import PREFECT_API_URL
 
-from storydiff.politeness import host_limit_name
+from storydiff.politeness import SharedHostGate, host_limit_name
 
 REPO = Path(__file__).resolve().parents[1]
 DELAY = 0.5
@@ -71,3 +72,22 @@ def test_two_processes_keep_one_hosts_spacing_through_the_prefect_server():
     with get_client(sync_client=True) as client:
         limit = client.read_global_concurrency_limit_by_name(host_limit_name(host))
     assert (limit.limit, limit.slot_decay_per_second or 0, limit.active_slots) == (1, 0, 0)
+
+
+def test_a_turn_returns_at_once_and_its_slot_goes_back_a_delay_later():
+    host = f"gate-{uuid.uuid4().hex[:8]}.example"
+    gate = SharedHostGate(DELAY)
+    try:
+        with gate.turn(host):
+            pass
+        first_done = time.monotonic()
+        with gate.turn(host):  # waits for the slot the first turn still holds
+            second_started = time.monotonic()
+        assert second_started - first_done >= DELAY
+        with get_client(sync_client=True) as client:
+            assert client.read_global_concurrency_limit_by_name(host_limit_name(host)).active_slots == 1
+    finally:
+        gate.close()
+    assert time.monotonic() - second_started < DELAY * 4
+    with get_client(sync_client=True) as client:  # close waited for the slot to go back
+        assert client.read_global_concurrency_limit_by_name(host_limit_name(host)).active_slots == 0

@@ -42,38 +42,95 @@ class HostGate:
             finally:
                 self._last_done[host] = time.monotonic()
 
+    def close(self) -> None:
+        """Nothing outlives a turn here; SharedHostGate's slots do."""
+
 
 class SharedHostGate(HostGate):
     """HostGate whose spacing also holds across processes (workers on other machines too): each
     request holds the one slot of the Prefect global concurrency limit `storydiff-host-<host>`
     from before it is sent until `delay` seconds after it ended, so whoever takes the slot next
-    sends after that, however long the messages to the server took. storydiff creates the limit
-    on first use; the slot is leased, so a killed process frees it within `LEASE_S`. Needs a
-    Prefect server every process talks to (PREFECT_API_URL)."""
+    sends after that, however long the messages to the server took. The slot is given back by a
+    timer, so the caller goes on at once; `close` waits for the timers still running. storydiff
+    creates the limit on first use; the slot is leased, so a killed process frees it within
+    `LEASE_S`. Needs a Prefect server every process talks to (PREFECT_API_URL)."""
 
     LEASE_S = 60.0  # the server's shortest lease
+    POLL_S = 0.1  # how soon a refused request for the slot asks again (at most)
 
     def __init__(self, min_delay_s: float, max_delay_s: float = 30.0):
         super().__init__(min_delay_s, max_delay_s)
         self._limits: set[str] = set()  # hosts whose limit this process has checked
+        self._timers: set[threading.Timer] = set()
+        self._client = None
 
     @contextmanager
     def turn(self, host: str) -> Iterator[None]:
-        from prefect.concurrency.sync import concurrency
-
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
-        with lock:  # the process's own threads queue here rather than at the server
-            if host not in self._limits:
-                ensure_host_limit(host)
-                self._limits.add(host)
-            with concurrency(host_limit_name(host), strict=True, lease_duration=self.LEASE_S):
-                try:
-                    yield
-                finally:
-                    # the spacing is kept while the slot is held: its release is what lets the
-                    # next request go, from this process or another
-                    time.sleep(self._delay.get(host, self.min_delay_s))
+            if self._client is None:
+                from prefect.client.orchestration import get_client
+
+                self._client = get_client(sync_client=True).__enter__()
+        # held until the slot is back, so this process's own threads queue here, not at the server
+        lock.acquire()
+        try:
+            lease = self._take_slot(host)
+        except BaseException:
+            lock.release()
+            raise
+        try:
+            yield
+        finally:
+            timer = threading.Timer(self._delay.get(host, self.min_delay_s), self._give_back, (lease, lock))
+            timer.daemon = True
+            with self._guard:
+                self._timers.add(timer)
+            timer.start()
+
+    def _take_slot(self, host: str) -> str:
+        import httpx
+
+        name = host_limit_name(host)
+        if host not in self._limits:
+            ensure_host_limit(self._client, host)
+            self._limits.add(host)
+        while True:
+            try:
+                response = self._client.increment_concurrency_slots_with_lease(
+                    [name], 1, "concurrency", self.LEASE_S)
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code != 423:
+                    raise
+                wait = float(exc.response.headers.get("Retry-After") or self.POLL_S)
+                time.sleep(min(max(wait, 0.0), self.POLL_S))
+                continue
+            answer = response.json()
+            if not answer.get("limits"):  # removed since we looked: make it again
+                ensure_host_limit(self._client, host)
+                continue
+            return answer["lease_id"]
+
+    def _give_back(self, lease: str, lock: threading.Lock) -> None:
+        try:
+            self._client.release_concurrency_slots_with_lease(lease)
+        except Exception:  # noqa: BLE001 - the lease expires on its own; the host must not stay locked here
+            pass
+        finally:
+            lock.release()
+            with self._guard:
+                self._timers.discard(threading.current_thread())
+
+    def close(self) -> None:
+        """Waits for the slots still held to go back (at most one delay), so that a process that
+        ends does not keep a host locked until its leases expire."""
+        with self._guard:
+            timers = list(self._timers)
+        for timer in timers:
+            timer.join()
+        if self._client is not None:
+            self._client.__exit__(None, None, None)
+            self._client = None
 
 
 def host_limit_name(host: str) -> str:
@@ -81,27 +138,25 @@ def host_limit_name(host: str) -> str:
     return "storydiff-host-" + "".join(c if c.isalnum() or c in ".-" else "_" for c in host.lower())
 
 
-def ensure_host_limit(host: str) -> None:
+def ensure_host_limit(client, host: str) -> None:
     """The host's global concurrency limit: one slot, freed only by its holder (no decay);
     created, or set back to that when an older storydiff made it a decaying rate limit. Two
-    processes creating it at once is harmless."""
-    from prefect.client.orchestration import get_client
+    processes creating it at once is harmless. `client`: a sync Prefect client."""
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
     from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
     name = host_limit_name(host)
-    with get_client(sync_client=True) as client:
+    try:
+        limit = client.read_global_concurrency_limit_by_name(name)
+    except ObjectNotFound:
         try:
-            limit = client.read_global_concurrency_limit_by_name(name)
-        except ObjectNotFound:
-            try:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-            except ObjectAlreadyExists:
-                pass
-            return
-        if limit.limit != 1 or limit.slot_decay_per_second:
-            client.update_global_concurrency_limit(
-                name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=0.0))
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+        except ObjectAlreadyExists:
+            pass
+        return
+    if limit.limit != 1 or limit.slot_decay_per_second or not limit.active:
+        client.update_global_concurrency_limit(
+            name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=0.0, active=True))
 
 
 class RobotsRules:
