@@ -104,7 +104,6 @@ class Fetcher:
         self.robots = RobotsRules(self._load_robots, known_robots)
 
     def close(self) -> None:
-        self.gate.close()
         self.client.close()
 
     def __enter__(self) -> "Fetcher":

@@ -3,6 +3,7 @@ and robots.txt (RFC 9309) honoured. State lives for one run and is shared by its
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from urllib.robotparser import RobotFileParser
 
 ROBOTS_AGENT = "storydiff"
+log = logging.getLogger("storydiff")
 
 
 class HostGate:
@@ -42,16 +44,13 @@ class HostGate:
             finally:
                 self._last_done[host] = time.monotonic()
 
-    def close(self) -> None:
-        """Nothing outlives a turn here; SharedHostGate's slots do."""
-
 
 class SharedHostGate(HostGate):
     """HostGate whose spacing also holds across processes (workers on other machines too): each
     request holds the one slot of the Prefect global concurrency limit `storydiff-host-<host>`
     from before it is sent until `delay` seconds after it ended, so whoever takes the slot next
-    sends after that, however long the messages to the server took. The slot is given back by a
-    timer, so the caller goes on at once; `close` waits for the timers still running. storydiff
+    sends after that, however long the messages to the server took. A timer gives the slot back,
+    so the caller goes on at once; the process does not end before its timers have run. storydiff
     creates the limit on first use; the slot is leased, so a killed process frees it within
     `LEASE_S`. Needs a Prefect server every process talks to (PREFECT_API_URL)."""
 
@@ -60,19 +59,13 @@ class SharedHostGate(HostGate):
 
     def __init__(self, min_delay_s: float, max_delay_s: float = 30.0):
         super().__init__(min_delay_s, max_delay_s)
-        self._limits: set[str] = set()  # hosts whose limit this process has checked
-        self._timers: set[threading.Timer] = set()
-        self._client = None
+        self._limits: set[str] = set()  # hosts whose limit this gate has checked
 
     @contextmanager
     def turn(self, host: str) -> Iterator[None]:
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
-            if self._client is None:
-                from prefect.client.orchestration import get_client
-
-                self._client = get_client(sync_client=True).__enter__()
-        # held until the slot is back, so this process's own threads queue here, not at the server
+        # held until the slot is back, so this gate's own threads queue here, not at the server
         lock.acquire()
         try:
             lease = self._take_slot(host)
@@ -82,23 +75,20 @@ class SharedHostGate(HostGate):
         try:
             yield
         finally:
-            timer = threading.Timer(self._delay.get(host, self.min_delay_s), self._give_back, (lease, lock))
-            timer.daemon = True
-            with self._guard:
-                self._timers.add(timer)
-            timer.start()
+            # not a daemon: a process that ends waits for it (at most one delay) rather than
+            # leaving the host locked until the lease expires
+            threading.Timer(self._delay.get(host, self.min_delay_s), _give_back, (lease, lock, host)).start()
 
     def _take_slot(self, host: str) -> str:
         import httpx
 
-        name = host_limit_name(host)
+        client, name = _prefect_client(), host_limit_name(host)
         if host not in self._limits:
-            ensure_host_limit(self._client, host)
+            ensure_host_limit(client, host)
             self._limits.add(host)
         while True:
             try:
-                response = self._client.increment_concurrency_slots_with_lease(
-                    [name], 1, "concurrency", self.LEASE_S)
+                response = client.increment_concurrency_slots_with_lease([name], 1, "concurrency", self.LEASE_S)
             except httpx.HTTPStatusError as exc:
                 if exc.response.status_code != 423:
                     raise
@@ -107,30 +97,34 @@ class SharedHostGate(HostGate):
                 continue
             answer = response.json()
             if not answer.get("limits"):  # removed since we looked: make it again
-                ensure_host_limit(self._client, host)
+                ensure_host_limit(client, host)
                 continue
             return answer["lease_id"]
 
-    def _give_back(self, lease: str, lock: threading.Lock) -> None:
-        try:
-            self._client.release_concurrency_slots_with_lease(lease)
-        except Exception:  # noqa: BLE001 - the lease expires on its own; the host must not stay locked here
-            pass
-        finally:
-            lock.release()
-            with self._guard:
-                self._timers.discard(threading.current_thread())
 
-    def close(self) -> None:
-        """Waits for the slots still held to go back (at most one delay), so that a process that
-        ends does not keep a host locked until its leases expire."""
-        with self._guard:
-            timers = list(self._timers)
-        for timer in timers:
-            timer.join()
-        if self._client is not None:
-            self._client.__exit__(None, None, None)
-            self._client = None
+_client_guard = threading.Lock()
+_client = None
+
+
+def _prefect_client():
+    """One sync Prefect client per process, for every gate and timer."""
+    global _client
+    with _client_guard:
+        if _client is None:
+            from prefect.client.orchestration import get_client
+
+            _client = get_client(sync_client=True).__enter__()
+        return _client
+
+
+def _give_back(lease: str, lock: threading.Lock, host: str) -> None:
+    try:
+        _prefect_client().release_concurrency_slots_with_lease(lease)
+    except Exception as exc:  # noqa: BLE001 - the lease frees the slot on its own; this host must go on
+        log.warning("storydiff: could not give back %s's slot (%s); it frees itself within %g s",
+                    host, exc, SharedHostGate.LEASE_S)
+    finally:
+        lock.release()
 
 
 def host_limit_name(host: str) -> str:
