@@ -102,24 +102,27 @@ class SharedHostGate(HostGate):
             return answer["lease_id"]
 
 
-_client_guard = threading.Lock()
-_client = None
+_clients = threading.local()
 
 
 def _prefect_client():
-    """One sync Prefect client per process, for every gate and timer."""
-    global _client
-    with _client_guard:
-        if _client is None:
-            from prefect.client.orchestration import get_client
+    """This thread's sync Prefect client. One client shared by the fetch threads and the timers
+    left a fetch waiting for ever on the server's answer, its slot granted (scale demo,
+    2026-11-27), so no client is shared between threads."""
+    client = getattr(_clients, "client", None)
+    if client is None:
+        from prefect.client.orchestration import get_client
 
-            _client = get_client(sync_client=True).__enter__()
-        return _client
+        client = _clients.client = get_client(sync_client=True).__enter__()
+    return client
 
 
 def _give_back(lease: str, lock: threading.Lock, host: str) -> None:
+    from prefect.client.orchestration import get_client
+
     try:
-        _prefect_client().release_concurrency_slots_with_lease(lease)
+        with get_client(sync_client=True) as client:  # a timer's thread runs once: no client to keep
+            client.release_concurrency_slots_with_lease(lease)
     except Exception as exc:  # noqa: BLE001 - the lease frees the slot on its own; this host must go on
         log.warning("storydiff: could not give back %s's slot (%s); it frees itself within %g s",
                     host, exc, SharedHostGate.LEASE_S)
