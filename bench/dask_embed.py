@@ -1,10 +1,11 @@
-"""Would Dask help one big story? Embedding a story's sentences in this process (onnxruntime,
-every core) against a Dask LocalCluster of one single-threaded worker process per core, each
-with the model loaded once (what a prefect-dask DaskTaskRunner would run, without Prefect's own
-overhead: an upper bound of its gain). Medians of three, side by side; writes bench/dask_embed.json.
+"""Does Dask help one big story? Embedding a story's sentences three ways, side by side, medians
+of three: in this process (onnxruntime, every core); through storydiff's Dask path
+(flows/dask_embed.py: prefect-dask's DaskTaskRunner, chunks as Prefect tasks) on a running
+LocalCluster of one single-threaded worker per core (`STORYDIFF_DASK_ADDRESS=tcp://...`, workers
+warm after the first call); and with `local`, which starts a cluster, and loads the models,
+for every call. Writes bench/dask_embed.json.
 
-    pip install dask distributed        # not a storydiff dependency
-    .venv/bin/python bench/dask_embed.py [SENTENCES]
+    .venv/bin/python bench/dask_embed.py [SENTENCES]     # needs pip install 'storydiff[dask]'
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "bench"), str(REPO / "src")]
+sys.path[:0] = [str(REPO / "bench"), str(REPO / "src"), str(REPO)]
 
 from corpus import make_story  # noqa: E402
-from storydiff.settings import Settings  # noqa: E402
+from storydiff.settings import DaskSettings, Settings  # noqa: E402
 
 SETTINGS = Settings()
 
@@ -30,14 +32,6 @@ SETTINGS = Settings()
 def texts_of_story(sentences: int) -> list[str]:
     articles = make_story(outlets=max(2, sentences // 100), sentences=100)
     return [s for article in articles for s in article.sentences][:sentences]
-
-
-def embed_on_worker(texts: list[str]) -> np.ndarray:
-    """Runs in a Dask worker process: the model is loaded once per process (load_embedder caches)."""
-    from storydiff.embed import load_embedder
-
-    return load_embedder(SETTINGS.model, SETTINGS.embed_batch_size, SETTINGS.embed_backend, SETTINGS.model_cache,
-                         threads=1).encode(texts)
 
 
 def timed(function, rounds: int = 3) -> float:
@@ -50,34 +44,35 @@ def timed(function, rounds: int = 3) -> float:
 
 
 def main() -> None:
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import LocalCluster
+    from prefect.testing.utilities import prefect_test_harness
 
+    from flows.dask_embed import DaskEmbedder
     from storydiff.embed import load_embedder
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 4000
     texts = texts_of_story(count)
     cores = os.cpu_count() or 1
-    embedder = load_embedder(SETTINGS.model, SETTINGS.embed_batch_size, SETTINGS.embed_backend, SETTINGS.model_cache,
+
+    def load_here():
+        return load_embedder(SETTINGS.model, SETTINGS.embed_batch_size, SETTINGS.embed_backend, SETTINGS.model_cache,
                              threads=0)
-    embedder.encode(texts[:64])
-    single = timed(lambda: embedder.encode(texts))
 
-    started = time.perf_counter()
-    with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        client.gather(client.map(embed_on_worker, [texts[:8]] * cores, pure=False))  # every worker loads the model
-        cold = time.perf_counter() - started
-        chunks = [texts[i::cores * 4] for i in range(cores * 4)]
-        vectors = []
-
-        def on_dask():
-            vectors[:] = client.gather(client.map(embed_on_worker, chunks, pure=False))
-
-        dask = timed(on_dask)
-    assert sum(len(v) for v in vectors) == len(texts)
-    figures = {"sentences": len(texts), "cores": cores, "single_process_s": round(single, 2),
-               "dask_s": round(dask, 2), "ratio": round(dask / single, 2),
-               "dask_cluster_start_and_model_loads_s": round(cold, 2)}
+    load_here().encode(texts[:64])
+    reference = load_here().encode(texts)
+    single = timed(lambda: load_here().encode(texts))
+    figures = {"sentences": len(texts), "cores": cores, "single_process_s": round(single, 2)}
+    with prefect_test_harness(server_startup_timeout=120), \
+            LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        for name, address in (("running_cluster", cluster.scheduler_address), ("local", "local")):
+            settings = replace(SETTINGS, dask=DaskSettings(address=address, min_texts=1))
+            embedder = DaskEmbedder(settings, load_here)
+            started = time.perf_counter()
+            vectors = embedder.encode(texts)
+            figures[f"{name}_first_call_s"] = round(time.perf_counter() - started, 2)
+            figures[f"{name}_s"] = round(timed(lambda: embedder.encode(texts)), 2)
+            figures[f"{name}_ratio"] = round(figures[f"{name}_s"] / single, 2)
+            figures[f"{name}_min_cosine_to_single"] = round(float(np.min(np.sum(vectors * reference, axis=1))), 6)
     print(json.dumps(figures, indent=2))
     (REPO / "bench" / "dask_embed.json").write_text(json.dumps(figures, indent=2) + "\n")
 

@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import storydiff
+from flows.dask_embed import DaskEmbedder
 from storydiff import parquet_store, report
 from storydiff.adhoc import COMMAND_LINE, named_story, story_file_text, story_from_locations
 from storydiff.align import Alignment, align_story
@@ -83,8 +84,12 @@ def embed_task(texts: list[str], settings: Settings) -> tuple[np.ndarray, int]:
     name = embedder_name(settings.model, settings.embed_backend)
     with open_store(settings) as store:
         cached = store.cached_embeddings(name, (text_hash(t) for t in texts))
-    vectors, fresh = embed_texts(texts, lambda: load_embedder(
-        settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache, settings.threads), cached)
+    def load_here():
+        return load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
+                             settings.threads)
+
+    vectors, fresh = embed_texts(texts, (lambda: DaskEmbedder(settings, load_here)) if settings.dask.address else load_here,
+                                 cached)
     log.info("embedded %d new sentences, %d from cache (%s)", len(fresh), len(texts) - len(fresh), name)
     if fresh:
         with open_store(settings) as store:

@@ -121,6 +121,19 @@ class GroupSettings:
 
 
 @dataclass(frozen=True)
+class DaskSettings:
+    """Embedding one big story on a Dask cluster (flows/dask_embed.py; pip install
+    'storydiff[dask]'). Off unless `address` is set."""
+
+    # a scheduler's address (tcp://host:8786), or "local": one single-threaded worker process per core
+    address: str | None = None
+    # fewer new sentences than this are embedded in this process, where the model is loaded
+    min_texts: int = 2000
+    # sentences per task (250 a task took as long here: bench/dask_embed.py)
+    chunk_texts: int = 1000
+
+
+@dataclass(frozen=True)
 class EmbeddingScale:
     """A linear map from the multilingual model's cosines onto the default model's:
     default ≈ slope × multilingual + intercept. Fitted by matching the mean and spread of the two
@@ -173,6 +186,7 @@ class Settings:
     align: AlignSettings = field(default_factory=AlignSettings)
     facts: FactSettings = field(default_factory=FactSettings)
     group: GroupSettings = field(default_factory=GroupSettings)
+    dask: DaskSettings = field(default_factory=DaskSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -212,6 +226,8 @@ class Settings:
             settings = replace(settings, align=replace(settings.align, max_nli_pairs=int(pairs)))
         if env.get("STORYDIFF_REPORT_DIR"):
             settings = replace(settings, report_dir=Path(env["STORYDIFF_REPORT_DIR"]))
+        if env.get("STORYDIFF_DASK_ADDRESS"):
+            settings = replace(settings, dask=replace(settings.dask, address=env["STORYDIFF_DASK_ADDRESS"]))
         return settings
 
 
