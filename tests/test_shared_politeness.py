@@ -89,3 +89,23 @@ def test_a_turn_returns_at_once_and_its_slot_goes_back_a_delay_later():
         while client.read_global_concurrency_limit_by_name(host_limit_name(host)).active_slots:
             assert time.monotonic() < deadline, "the slot was never given back"
             time.sleep(0.05)
+
+
+def test_no_prefect_server_fails_the_fetch_with_one_line_naming_it():
+    code = """
+from storydiff.errors import FetchError
+from storydiff.fetch import Fetcher
+from storydiff.settings import FetchSettings
+settings = FetchSettings(allow_private_networks=True, retries=0, shared_host_limits=True)
+with Fetcher(settings) as fetcher:
+    try:
+        fetcher.fetch("http://127.0.0.1:9/story.html")
+    except FetchError as exc:
+        print(exc.reason)
+"""
+    env = os.environ | {"PREFECT_API_URL": "http://127.0.0.1:9/api", "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    reason = done.stdout.strip()  # robots.txt is asked for first
+    assert reason.startswith("robots.txt of 127.0.0.1:9: no turn for 127.0.0.1:9 from the Prefect server at "
+                             "http://127.0.0.1:9/api (ConnectError"), (reason, done.stderr[-2000:])
+    assert "\n" not in reason

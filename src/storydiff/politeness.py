@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.robotparser import RobotFileParser
 
+from .errors import TransientFetchError
+
 ROBOTS_AGENT = "storydiff"
 log = logging.getLogger("storydiff")
 
@@ -80,6 +82,17 @@ class SharedHostGate(HostGate):
             threading.Timer(self._delay.get(host, self.min_delay_s), _give_back, (lease, lock, host)).start()
 
     def _take_slot(self, host: str) -> str:
+        try:
+            return self._ask_for_slot(host)
+        except TransientFetchError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever the Prefect client raises, the fetch shows one line
+            from prefect.settings import PREFECT_API_URL
+
+            raise TransientFetchError(host, f"no turn for {host} from the Prefect server at {PREFECT_API_URL.value()} "
+                                            f"({type(exc).__name__}: {str(exc)[:200]})") from None
+
+    def _ask_for_slot(self, host: str) -> str:
         import httpx
 
         client, name = _prefect_client(), host_limit_name(host)
