@@ -3,7 +3,6 @@ and robots.txt (RFC 9309) honoured. State lives for one run and is shared by its
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +12,6 @@ from urllib.robotparser import RobotFileParser
 from .errors import TransientFetchError
 
 ROBOTS_AGENT = "storydiff"
-log = logging.getLogger("storydiff")
 
 
 class HostGate:
@@ -48,99 +46,45 @@ class HostGate:
 
 
 class SharedHostGate(HostGate):
-    """HostGate whose spacing also holds across processes (workers on other machines too): each
-    request holds the one slot of the Prefect global concurrency limit `storydiff-host-<host>`
-    from before it is sent until `delay` seconds after it ended, so whoever takes the slot next
-    sends after that, however long the messages to the server took. A timer gives the slot back,
-    so the caller goes on at once; the process does not end before its timers have run. storydiff
-    creates the limit on first use; the slot is leased, so a killed process frees it within
-    `LEASE_S`. Needs a Prefect server every process talks to (PREFECT_API_URL)."""
+    """HostGate whose spacing also holds across processes (workers on other machines too): before
+    each request a host's turn also takes a slot of the Prefect global concurrency limit
+    `storydiff-host-<host>` (one slot, freed `delay + GRANT_MARGIN_S` seconds after it was taken),
+    which storydiff creates on first use. Needs a Prefect server every process talks to
+    (PREFECT_API_URL)."""
 
-    LEASE_S = 60.0  # the server's shortest lease
-    POLL_S = 0.1  # how soon a refused request for the slot asks again (at most)
+    # The slot's time runs from when the server grants it, not from when the request reaches the
+    # host; two grants answered at different speeds put requests closer than the delay by that
+    # difference (0.885 s apart for a 1 s delay in CI, 2026-11-27). The margin absorbs it.
+    GRANT_MARGIN_S = 0.25
 
     def __init__(self, min_delay_s: float, max_delay_s: float = 30.0):
         super().__init__(min_delay_s, max_delay_s)
-        self._limits: set[str] = set()  # hosts whose limit this gate has checked
+        self._limits: dict[str, float] = {}  # host -> the delay its limit was set to
+
+    def ask_for_delay(self, host: str, seconds: float) -> None:
+        super().ask_for_delay(host, seconds)
+        self._limits.pop(host, None)  # set again, with the longer gap, at its next turn
 
     @contextmanager
     def turn(self, host: str) -> Iterator[None]:
-        with self._guard:
-            lock = self._locks.setdefault(host, threading.Lock())
-        # held until the slot is back, so this gate's own threads queue here, not at the server
-        lock.acquire()
-        try:
-            lease = self._take_slot(host)
-        except BaseException:
-            lock.release()
-            raise
-        try:
+        with super().turn(host):
+            self._take_slot(host)
             yield
-        finally:
-            # not a daemon: a process that ends waits for it (at most one delay) rather than
-            # leaving the host locked until the lease expires
-            threading.Timer(self._delay.get(host, self.min_delay_s), _give_back, (lease, lock, host)).start()
 
-    def _take_slot(self, host: str) -> str:
+    def _take_slot(self, host: str) -> None:
+        from prefect.concurrency.sync import rate_limit
+
         try:
-            return self._ask_for_slot(host)
-        except TransientFetchError:
-            raise
+            delay = self._delay.get(host, self.min_delay_s) + self.GRANT_MARGIN_S
+            if self._limits.get(host) != delay:
+                ensure_host_limit(host, delay)
+                self._limits[host] = delay
+            rate_limit(host_limit_name(host), strict=True)
         except Exception as exc:  # noqa: BLE001 - whatever the Prefect client raises, the fetch shows one line
             from prefect.settings import PREFECT_API_URL
 
             raise TransientFetchError(host, f"no turn for {host} from the Prefect server at {PREFECT_API_URL.value()} "
                                             f"({type(exc).__name__}: {str(exc)[:200]})") from None
-
-    def _ask_for_slot(self, host: str) -> str:
-        import httpx
-
-        client, name = _prefect_client(), host_limit_name(host)
-        if host not in self._limits:
-            ensure_host_limit(client, host)
-            self._limits.add(host)
-        while True:
-            try:
-                response = client.increment_concurrency_slots_with_lease([name], 1, "concurrency", self.LEASE_S)
-            except httpx.HTTPStatusError as exc:
-                if exc.response.status_code != 423:
-                    raise
-                wait = float(exc.response.headers.get("Retry-After") or self.POLL_S)
-                time.sleep(min(max(wait, 0.0), self.POLL_S))
-                continue
-            answer = response.json()
-            if not answer.get("limits"):  # removed since we looked: make it again
-                ensure_host_limit(client, host)
-                continue
-            return answer["lease_id"]
-
-
-_clients = threading.local()
-
-
-def _prefect_client():
-    """This thread's sync Prefect client. One client shared by the fetch threads and the timers
-    left a fetch waiting for ever on the server's answer, its slot granted (scale demo,
-    2026-11-27), so no client is shared between threads."""
-    client = getattr(_clients, "client", None)
-    if client is None:
-        from prefect.client.orchestration import get_client
-
-        client = _clients.client = get_client(sync_client=True).__enter__()
-    return client
-
-
-def _give_back(lease: str, lock: threading.Lock, host: str) -> None:
-    from prefect.client.orchestration import get_client
-
-    try:
-        with get_client(sync_client=True) as client:  # a timer's thread runs once: no client to keep
-            client.release_concurrency_slots_with_lease(lease)
-    except Exception as exc:  # noqa: BLE001 - the lease frees the slot on its own; this host must go on
-        log.warning("storydiff: could not give back %s's slot (%s); it frees itself within %g s",
-                    host, exc, SharedHostGate.LEASE_S)
-    finally:
-        lock.release()
 
 
 def host_limit_name(host: str) -> str:
@@ -148,25 +92,27 @@ def host_limit_name(host: str) -> str:
     return "storydiff-host-" + "".join(c if c.isalnum() or c in ".-" else "_" for c in host.lower())
 
 
-def ensure_host_limit(client, host: str) -> None:
-    """The host's global concurrency limit: one slot, freed only by its holder (no decay);
-    created, or set back to that when an older storydiff made it a decaying rate limit. Two
-    processes creating it at once is harmless. `client`: a sync Prefect client."""
+def ensure_host_limit(host: str, delay_s: float) -> None:
+    """The host's global concurrency limit: one slot, decaying after `delay_s`; created, or
+    updated when the delay changed. Two processes creating it at once is harmless."""
+    from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
     from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
-    name = host_limit_name(host)
-    try:
-        limit = client.read_global_concurrency_limit_by_name(name)
-    except ObjectNotFound:
+    name, decay = host_limit_name(host), 1.0 / max(delay_s, 0.001)
+    with get_client(sync_client=True) as client:
         try:
-            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
-        except ObjectAlreadyExists:
-            pass
-        return
-    if limit.limit != 1 or limit.slot_decay_per_second or not limit.active:
-        client.update_global_concurrency_limit(
-            name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=0.0, active=True))
+            limit = client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            try:
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=decay))
+            except ObjectAlreadyExists:
+                pass
+            return
+        if limit.limit != 1 or abs((limit.slot_decay_per_second or 0) - decay) > 1e-9:
+            client.update_global_concurrency_limit(
+                name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=decay))
 
 
 class RobotsRules:
