@@ -45,7 +45,8 @@ import json, resource, sys, time
 sys.path.insert(0, {str(REPO / 'src')!r})
 from pathlib import Path
 from storydiff.discover.dump import read_articles
-from storydiff.discover.grouping import Article, group
+from storydiff.discover.grouping import Article, article_vectors, group
+from storydiff.discover.token_vectors import load_token_vectors
 from storydiff.embed import load_embedder
 from storydiff.settings import Settings
 base = []
@@ -56,13 +57,22 @@ articles = [Article(f"{{a.id}}-{{n}}", a.outlet, a.url, f"{{a.title}} {{n}}", a.
 s = Settings()
 started = time.perf_counter()
 embedder = load_embedder(s.model, s.embed_batch_size, s.embed_backend, s.model_cache, s.threads)
+token_vectors = load_token_vectors(s.model, s.model_cache, s.threads)
 loaded = time.perf_counter()
-vectors = embedder.encode([a.embedding_text(s.group.embed_chars) for a in articles])
+sentence_s = 0.0
+def encode(texts):
+    global sentence_s
+    began = time.perf_counter()
+    vectors = embedder.encode(texts)
+    sentence_s = time.perf_counter() - began
+    return vectors
+vectors = article_vectors(articles, encode, token_vectors, s.group)
 embedded = time.perf_counter()
 stories = group(articles, vectors, s.group)
 grouped = time.perf_counter()
 print(json.dumps({{"articles": len(articles), "stories": len(set(stories)), "load_s": round(loaded - started, 2),
-                  "embed_s": round(embedded - loaded, 2), "group_s": round(grouped - embedded, 2),
+                  "embed_s": round(embedded - loaded, 2), "sentence_model_s": round(sentence_s, 2),
+                  "token_vectors_s": round(embedded - loaded - sentence_s, 2), "group_s": round(grouped - embedded, 2),
                   "after_load_s": round(grouped - loaded, 2),
                   "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, 2)}}))
 """

@@ -15,10 +15,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, embed_task, open_store
-from storydiff.discover.grouping import Article, group, independent_sources
+from storydiff.discover.grouping import Article, article_vectors, group, independent_sources
 from storydiff.discover.naming import name_stories
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
+from storydiff.discover.token_vectors import load_token_vectors
 from storydiff.errors import ExtractError, FetchError
 from storydiff.extract import extract_article
 from storydiff.fetch import Fetcher, Page
@@ -121,8 +122,9 @@ def _group(items: list[dict], settings: Settings) -> tuple[list[str], dict[str, 
     if not items:
         return [], {}
     articles = [_article(i) for i in items]
+    token_vectors = load_token_vectors(settings.model, settings.model_cache, settings.threads)
     # through the embedding cache: the window's items are grouped again at every run
-    vectors, _ = embed_task([a.embedding_text(settings.group.embed_chars) for a in articles], settings)
+    vectors = article_vectors(articles, lambda texts: embed_task(texts, settings)[0], token_vectors, settings.group)
     return name_stories(items, group(articles, vectors, settings.group))
 
 

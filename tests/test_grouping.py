@@ -8,7 +8,8 @@ import pytest
 
 from storydiff.cli import main
 from storydiff.discover.dump import DumpError, read_articles
-from storydiff.discover.grouping import Article, group, independent_sources
+from storydiff.discover.grouping import Article, article_vectors, group, independent_sources
+from storydiff.discover.token_vectors import load_token_vectors
 from storydiff.discover.naming import name_stories
 from storydiff.embed import load_embedder
 from storydiff.settings import GroupSettings, Settings
@@ -52,7 +53,8 @@ def embed():
     settings = Settings()
     embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
                              settings.threads)
-    return lambda articles: embedder.encode([a.embedding_text(settings.group.embed_chars) for a in articles])
+    token_vectors = load_token_vectors(settings.model, settings.model_cache, settings.threads)
+    return lambda articles: article_vectors(articles, embedder.encode, token_vectors, settings.group)
 
 
 def test_same_event_grouped_similar_events_apart(embed):

@@ -203,13 +203,15 @@ def cmd_export(args, settings: Settings) -> int:
 
 def cmd_cluster(args, settings: Settings) -> int:
     from .discover.dump import read_articles, write_assignments
-    from .discover.grouping import group
+    from .discover.grouping import article_vectors, group
+    from .discover.token_vectors import load_token_vectors
     from .embed import load_embedder
 
     articles = read_articles(Path(args.articles))
     embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
                              settings.threads)
-    vectors = embedder.encode([a.embedding_text(settings.group.embed_chars) for a in articles])
+    token_vectors = load_token_vectors(settings.model, settings.model_cache, settings.threads)
+    vectors = article_vectors(articles, embedder.encode, token_vectors, settings.group)
     stories = group(articles, vectors, settings.group)
     write_assignments(Path(args.out), (a.id for a in articles), stories)
     print(f"storydiff: {len(articles)} articles in {len(set(stories))} stories; wrote {args.out}", file=sys.stderr)

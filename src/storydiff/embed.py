@@ -74,7 +74,7 @@ class OnnxEmbedder:
 
     def __init__(self, model: str, quantized: bool, cache_dir: Path, batch_size: int = 64, threads: int = 0,
                  batch_int8: bool = False):
-        from .onnx_export import Runner, cache_folder, exported, load_tokenizer
+        from .onnx_export import Runner, load_tokenizer
 
         self.name = embedder_name(model, "onnx-int8" if quantized else "onnx")
         # int8 activations are quantized with one scale per batch: batched, a sentence's vector
@@ -85,9 +85,8 @@ class OnnxEmbedder:
         source = resolve_model(model)
         self.max_length = _max_seq_length(source)
         self._tokenizer = load_tokenizer(source, self.max_length)
-        path = exported(cache_folder(cache_dir, model, "embedder"), source, lambda names: _pooled(source, names),
-                        "embedding", quantized)
-        self._runner = Runner(path, threads, one_at_a_time=self.batch_size == 1)
+        self._runner = Runner(exported_embedder(model, cache_dir, quantized), threads,
+                              one_at_a_time=self.batch_size == 1)
         self.dimension = int(self._runner.session.get_outputs()[0].shape[1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -128,6 +127,15 @@ class MultilingualEmbedder:
                 vectors[rows] = self._model.encode([texts[i] for i in rows])
                 advance(len(rows))
         return vectors
+
+
+def exported_embedder(model: str, cache_dir: Path, quantized: bool = False) -> Path:
+    """The model's ONNX file (pooled and normalised output), exported at first use."""
+    from .onnx_export import cache_folder, exported
+
+    source = resolve_model(model)
+    return exported(cache_folder(cache_dir, model, "embedder"), source, lambda names: _pooled(source, names),
+                    "embedding", quantized)
 
 
 def _max_seq_length(source: str) -> int:

@@ -104,20 +104,23 @@ class GroupSettings:
     sets of ../shared/data/clusters, one setting for both (bench/cluster_eval.py)."""
 
     # stories are cut from the average-linkage tree at this corrected similarity
-    threshold: float = 0.26
+    threshold: float = 0.22
     # hubness correction: each article's mean similarity to this many nearest neighbours ...
     neighbours: int = 30
     # ... times this weight is taken off its similarities
-    hub_weight: float = 0.5
-    # the similarity of two unrelated articles (median over the development sets: 0.06-0.08),
+    hub_weight: float = 0.6
+    # the similarity of two unrelated articles (median over the development sets: 0.26 for both),
     # standing in for the neighbours a small set does not have
-    background_similarity: float = 0.07
+    background_similarity: float = 0.26
     # two articles of one outlet are this much less similar (an outlet rarely files one event twice)
     same_outlet_penalty: float = 0.5
     # articles published further apart than this (days) never share a story; None: no window
     window_days: int | None = 2
-    # the embedding reads the title and this many characters of the text
-    embed_chars: int = 500
+    # the sentence model reads the title and this many characters of the text (500 took ten
+    # times as long, for no better grouping once the token vectors read the whole text)
+    embed_chars: int = 0
+    # the share of the token vectors (whole text) next to the sentence model's (title) in article_vectors
+    text_vector_weight: float = 0.5
 
 
 @dataclass(frozen=True)

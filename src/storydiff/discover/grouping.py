@@ -1,28 +1,31 @@
 """Group articles into stories: same event, not just same topic.
 
 Two articles are compared by the mean of two cosines: TF-IDF of title and text (rare words:
-names, places, figures) and the sentence embedding of the title and the start of the text
-(paraphrase). Dense neighbourhoods inflate similarity (a week of one topic makes all its
-articles look alike), so each cosine pair is lowered by half the mean of the two articles'
-similarity to their nearest neighbours (hubness correction, as in CSLS), which lets one
-threshold serve a set of three-article stories and one of twenty-article stories alike.
-Articles of one outlet are kept apart unless very close (an outlet rarely files one event
-twice), articles published more than a window apart never meet, and the stories are cut from
-an average-linkage tree. All parameters were chosen on the development sets in
-../shared/data/clusters (bench/cluster_eval.py measures them).
+names, places, figures) and `article_vectors`, itself a mix of the sentence embedding of the
+title (paraphrase) and the model's token vectors summed over the whole text (token_vectors.py:
+as good as embedding the text's start, at a tenth of the time). Dense neighbourhoods inflate
+similarity (a week of one topic makes all its articles look alike), so each cosine pair is
+lowered by a share of the mean of the two articles' similarity to their nearest neighbours
+(hubness correction, as in CSLS), which lets one threshold serve a set of three-article stories
+and one of twenty-article stories alike. Articles of one outlet are kept apart unless very
+close (an outlet rarely files one event twice), articles published more than a window apart
+never meet, and the stories are cut from an average-linkage tree. All parameters were chosen
+on the development sets in ../shared/data/clusters (bench/cluster.py measures them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from ..settings import GroupSettings
+from .token_vectors import TokenVectors
 
 BLOCK = 1024  # rows at a time, where a whole n x n temporary would double the memory
+UNTITLED_CHARS = 200  # of an untitled article's text, standing in for its title
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,25 @@ class Article:
     language: str | None = None
 
     def embedding_text(self, chars: int) -> str:
-        return f"{self.title}. {self.text[:chars]}" if self.title else self.text[:chars]
+        """What the sentence model reads: the title and the text's first `chars` characters (the
+        text's start alone when there is no title)."""
+        if not self.title:
+            return self.text[:chars or UNTITLED_CHARS]
+        return f"{self.title}. {self.text[:chars]}" if chars else self.title
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.title} . {self.text}"
+
+
+def article_vectors(articles: Sequence[Article], encode_sentences: Callable[[list[str]], np.ndarray],
+                    token_vectors: TokenVectors, settings: GroupSettings) -> np.ndarray:
+    """A row per article whose dot products are the weighted mean of two cosines: the sentence
+    model's, of the title (paraphrase), and the token vectors', of the whole text (topic)."""
+    sentences = encode_sentences([a.embedding_text(settings.embed_chars) for a in articles])
+    texts = token_vectors.encode([a.full_text for a in articles])
+    weight = settings.text_vector_weight
+    return np.hstack([np.sqrt(1.0 - weight) * sentences, np.sqrt(weight) * texts]).astype(np.float32)
 
 
 def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSettings) -> np.ndarray:
@@ -44,7 +65,7 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     n = len(articles)
-    texts = [f"{a.title} . {a.text}" for a in articles]
+    texts = [a.full_text for a in articles]
     # in place where it can be: at 10,000 articles each n x n matrix is 400 MB
     try:
         tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32).fit_transform(texts)
@@ -105,7 +126,7 @@ def independent_sources(articles: Sequence[Article]) -> int:
             parent[root(row)] = root(rows[0])
     try:
         tfidf = TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit_transform(
-            [f"{a.title} . {a.text}" for a in articles])
+            [a.full_text for a in articles])
         similar = np.argwhere(np.triu((tfidf @ tfidf.T).toarray() >= COPY_SIMILARITY, k=1))
     except ValueError:  # no words at all
         similar = []
