@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..console import progress
 from ..errors import StorydiffError
 
 TABLE_FILE = "token-vectors.npy"
@@ -101,4 +102,9 @@ def _token_table(onnx_path: Path, tokenizer_file: Path, threads: int) -> np.ndar
         inputs = np.stack([np.full_like(ids, start), ids, np.full_like(ids, end)], axis=1)
         batches.append({"input_ids": inputs, "attention_mask": np.ones_like(inputs),
                         "token_type_ids": np.zeros_like(inputs)})
-    return np.vstack(list(runner.run_all(batches))).astype(np.float32)
+    outputs = []
+    with progress("token vectors (once per model)", size, "token") as advance:
+        for output in runner.run_all(batches):
+            outputs.append(output)
+            advance(len(output))
+    return np.vstack(outputs).astype(np.float32)
