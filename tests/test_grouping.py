@@ -4,6 +4,7 @@ import json
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pytest
 
 from storydiff.cli import main
@@ -129,3 +130,25 @@ def test_bad_dumps_are_one_line_errors(tmp_path, content, message):
     with pytest.raises(DumpError, match=message) as info:
         read_articles(dump)
     assert str(info.value).startswith(str(dump)) and "\n" not in str(info.value)
+
+
+def test_a_small_story_joins_the_big_story_nearest_to_it_and_nothing_else():
+    from storydiff.discover.grouping import _join_stragglers
+
+    settings = GroupSettings(threshold=0.3, straggler_size=2, big_story=4, straggler_margin=0.06)
+    # a big story (0-3); a lone article 0.04 short of the cut (4) and one 0.1 short (5); a pair
+    # (6, 7) 0.03 short; a lone article (8) as near the big story as 4, but nearer another (9)
+    similarity = np.zeros((10, 10))
+    similarity[:4, :4] = 0.8
+    for row, near in ((4, 0.26), (5, 0.2), (6, 0.27), (7, 0.27), (8, 0.26)):
+        similarity[row, :4] = similarity[:4, row] = near
+    similarity[6, 7] = similarity[7, 6] = 0.35
+    similarity[8, 9] = similarity[9, 8] = 0.28
+    np.fill_diagonal(similarity, 1.0)
+    labels = np.array([1, 1, 1, 1, 2, 3, 4, 4, 5, 6])
+    distance = 1.0 - similarity
+    assert _join_stragglers(labels, distance, settings).tolist() == [1, 1, 1, 1, 1, 3, 1, 1, 5, 6]
+    assert _join_stragglers(labels, distance, replace(settings, straggler_size=1)).tolist() == [
+        1, 1, 1, 1, 1, 3, 4, 4, 5, 6]
+    for off in (replace(settings, straggler_margin=0), replace(settings, big_story=5)):
+        assert _join_stragglers(labels, distance, off).tolist() == labels.tolist()

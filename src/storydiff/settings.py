@@ -114,6 +114,12 @@ class GroupSettings:
     background_similarity: float = 0.26
     # two articles of one outlet are this much less similar (an outlet rarely files one event twice)
     same_outlet_penalty: float = 0.5
+    # after the cut, each article of a story of at most `straggler_size` articles joins the
+    # closest story of at least `big_story` articles when its mean similarity to it is at most
+    # `straggler_margin` below the threshold and it is the nearest story (0 turns it off)
+    straggler_size: int = 2
+    big_story: int = 4
+    straggler_margin: float = 0.06
     # articles published further apart than this (days) never share a story; None: no window
     window_days: int | None = 2
     # the sentence model reads the title and this many characters of the text (500 took ten

@@ -25,6 +25,7 @@ from ..settings import GroupSettings
 from .token_vectors import TokenVectors
 
 BLOCK = 1024  # rows at a time, where a whole n x n temporary would double the memory
+STRAGGLER_ROUNDS = 3
 UNTITLED_CHARS = 200  # of an untitled article's text, standing in for its title
 
 
@@ -150,12 +151,53 @@ def group(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSetti
     np.subtract(1.0, distance, out=distance)
     np.maximum(distance, 0.0, out=distance)
     np.fill_diagonal(distance, 0.0)
-    condensed = squareform(distance, checks=False)
-    del distance
-    tree = linkage(condensed.astype(np.float64), method="average")
+    condensed = squareform(distance, checks=False).astype(np.float64)  # the float32 copy freed at once
+    tree = linkage(condensed, method="average")
     del condensed
-    labels = fcluster(tree, t=1.0 - settings.threshold, criterion="distance")
+    labels = _join_stragglers(fcluster(tree, t=1.0 - settings.threshold, criterion="distance"), distance, settings)
+    del distance
     first: dict[int, str] = {}
     for article, label in zip(articles, labels):
         first.setdefault(int(label), article.id)
     return [first[int(label)] for label in labels]
+
+
+def _join_stragglers(labels: np.ndarray, distance: np.ndarray, settings: GroupSettings) -> np.ndarray:
+    """Until none moves (a story grown by a straggler may be the next one's nearest), or for
+    STRAGGLER_ROUNDS rounds: a story too small to stand alone (at most `straggler_size` articles) joins the story
+    closest to it on average when that story is big (at least `big_story` articles) and at most
+    `straggler_margin` short of the threshold: the tree's cut again, a little lower, between a
+    small story and a big one only. A story many outlets tell is told in many words, and its
+    odd tellings (a blog's angle, a bare headline) fall just short of the cut; a small story
+    closest to another small one stays as it is."""
+    for _ in range(STRAGGLER_ROUNDS):
+        joined = _join_once(labels, distance, settings)
+        if np.array_equal(joined, labels):
+            break
+        labels = joined
+    return labels
+
+
+def _join_once(labels: np.ndarray, distance: np.ndarray, settings: GroupSettings) -> np.ndarray:
+    from scipy.sparse import csr_matrix
+
+    story_ids, story_of, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+    small_rows = np.flatnonzero(sizes[story_of] <= settings.straggler_size)
+    if settings.straggler_margin <= 0 or not len(small_rows) or sizes.max() < settings.big_story:
+        return labels
+    n = len(labels)
+    # column s averages a row's distances over the articles of story s
+    averaging = csr_matrix((1.0 / sizes[story_of], (np.arange(n), story_of)), shape=(n, len(story_ids)),
+                           dtype=np.float32)
+    small_rows = small_rows[np.argsort(story_of[small_rows], kind="stable")]  # each small story's rows together
+    to_stories = np.vstack([np.asarray((averaging.T @ distance[small_rows[start:start + BLOCK]].T).T)
+                            for start in range(0, len(small_rows), BLOCK)])
+    small, first_row, counts = np.unique(story_of[small_rows], return_index=True, return_counts=True)
+    mean_distance = np.add.reduceat(to_stories, first_row, axis=0) / counts[:, None]  # small x all stories
+    mean_distance[np.arange(len(small)), small] = np.inf
+    closest = mean_distance.argmin(axis=1)
+    joins = mean_distance[np.arange(len(small)), closest] <= 1.0 - settings.threshold + settings.straggler_margin
+    joins &= sizes[closest] >= settings.big_story
+    new_story = np.arange(len(story_ids))
+    new_story[small[joins]] = closest[joins]
+    return story_ids[new_story[story_of]]
