@@ -114,9 +114,9 @@ class GroupSettings:
     background_similarity: float = 0.26
     # two articles of one outlet are this much less similar (an outlet rarely files one event twice)
     same_outlet_penalty: float = 0.5
-    # after the cut, each article of a story of at most `straggler_size` articles joins the
-    # closest story of at least `big_story` articles when its mean similarity to it is at most
-    # `straggler_margin` below the threshold and it is the nearest story (0 turns it off)
+    # after the cut, a story of at most `straggler_size` articles joins the story nearest to it
+    # on average when that one has at least `big_story` articles and is at most
+    # `straggler_margin` below the threshold (0 turns it off)
     straggler_size: int = 2
     big_story: int = 4
     straggler_margin: float = 0.06
