@@ -9,8 +9,10 @@ lowered by a share of the mean of the two articles' similarity to their nearest 
 (hubness correction, as in CSLS), which lets one threshold serve a set of three-article stories
 and one of twenty-article stories alike. Articles of one outlet are kept apart unless very
 close (an outlet rarely files one event twice), articles published more than a window apart
-never meet, and the stories are cut from an average-linkage tree. All parameters were chosen
-on the development sets in ../shared/data/clusters (bench/cluster.py measures them).
+never meet, and the stories are cut from an average-linkage tree; a story of one or two
+articles then joins a big story that is its nearest and falls just short of the cut
+(_join_stragglers). All parameters were chosen on the development sets in
+../shared/data/clusters (bench/cluster.py measures them).
 """
 
 from __future__ import annotations
