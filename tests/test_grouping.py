@@ -3,6 +3,7 @@
 import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -152,3 +153,17 @@ def test_a_small_story_joins_the_big_story_nearest_to_it_and_nothing_else():
         1, 1, 1, 1, 1, 3, 4, 4, 5, 6]
     for off in (replace(settings, straggler_margin=0), replace(settings, big_story=5)):
         assert _join_stragglers(labels, distance, off).tolist() == labels.tolist()
+
+
+def test_the_bundled_sample_dump_groups_into_its_four_events(tmp_path, capsys):
+    sample = Path(__file__).resolve().parents[1] / "data" / "articles.sample.jsonl"
+    out = tmp_path / "stories.jsonl"
+    assert main(["cluster", str(sample), "--out", str(out)]) == 0
+    assert "12 articles in 4 stories" in capsys.readouterr().err
+    story_of = {row["id"]: row["story"] for row in map(json.loads, out.read_text().splitlines())}
+    events = {}
+    for ident, story in story_of.items():
+        events.setdefault(story, set()).add(ident)
+    # two earthquakes a day apart stay two stories; a bare "what we know" joins its quake
+    assert sorted(map(sorted, events.values())) == [["c1", "c2", "c3"], ["m1", "m2"], ["n1", "n2", "n3"],
+                                                    ["q1", "q2", "q3", "q4"]]
