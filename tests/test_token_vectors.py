@@ -46,8 +46,13 @@ def test_words_every_text_uses_weigh_least(token_vectors):
              "Officials said on Tuesday that the budget passed parliament.",
              "Officials said on Tuesday that the earthquake killed two people on Sumbawa.",
              "Officials said on Tuesday that the wine harvest in Napa was early."]
-    vectors = token_vectors.encode(texts)
-    similar = vectors @ vectors.T
+    weighted = token_vectors.encode(texts)
+    # the same sums with every token weighing alike: the shared opening pulls all four together
+    plain = np.array([token_vectors.table[encoding.ids].sum(axis=0)
+                      for encoding in token_vectors._tokenizer.encode_batch(texts, add_special_tokens=False)])
+    plain /= np.linalg.norm(plain, axis=1, keepdims=True)
+    assert float(weighted[0] @ weighted[1]) < float(plain[0] @ plain[1]) - 0.03  # 0.87 against 0.93
+    similar = weighted @ weighted.T
     assert similar[0, 2] > similar[0, 1] and similar[0, 2] > similar[0, 3]
 
 

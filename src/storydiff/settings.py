@@ -101,7 +101,7 @@ class FactSettings:
 @dataclass(frozen=True)
 class GroupSettings:
     """How articles are grouped into stories (discover/grouping.py). Chosen on the development
-    sets of ../shared/data/clusters, one setting for both (bench/cluster_eval.py)."""
+    sets of ../shared/data/clusters, one setting for both (bench/cluster.py)."""
 
     # stories are cut from the average-linkage tree at this corrected similarity
     threshold: float = 0.22
@@ -122,7 +122,7 @@ class GroupSettings:
     straggler_margin: float = 0.06
     # articles published further apart than this (days) never share a story; None: no window
     window_days: int | None = 2
-    # the sentence model reads the title and this many characters of the text (500 took ten
+    # the sentence model reads the title and this many characters of the text (500 took five
     # times as long, for no better grouping once the token vectors read the whole text)
     embed_chars: int = 0
     # the share of the token vectors (whole text) next to the sentence model's (title) in article_vectors

@@ -3,7 +3,7 @@
 Two articles are compared by the mean of two cosines: TF-IDF of title and text (rare words:
 names, places, figures) and `article_vectors`, itself a mix of the sentence embedding of the
 title (paraphrase) and the model's token vectors summed over the whole text (token_vectors.py:
-as good as embedding the text's start, at a tenth of the time). Dense neighbourhoods inflate
+as good as embedding the text's start, at a quarter of the time). Dense neighbourhoods inflate
 similarity (a week of one topic makes all its articles look alike), so each cosine pair is
 lowered by a share of the mean of the two articles' similarity to their nearest neighbours
 (hubness correction, as in CSLS), which lets one threshold serve a set of three-article stories
@@ -165,13 +165,13 @@ def group(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSetti
 
 
 def _join_stragglers(labels: np.ndarray, distance: np.ndarray, settings: GroupSettings) -> np.ndarray:
-    """Until none moves (a story grown by a straggler may be the next one's nearest), or for
-    STRAGGLER_ROUNDS rounds: a story too small to stand alone (at most `straggler_size` articles) joins the story
+    """A story too small to stand alone (at most `straggler_size` articles) joins the story
     closest to it on average when that story is big (at least `big_story` articles) and at most
     `straggler_margin` short of the threshold: the tree's cut again, a little lower, between a
     small story and a big one only. A story many outlets tell is told in many words, and its
     odd tellings (a blog's angle, a bare headline) fall just short of the cut; a small story
-    closest to another small one stays as it is."""
+    closest to another small one stays as it is. Repeated until none moves (a story grown by a
+    straggler may be the next one's nearest), at most STRAGGLER_ROUNDS times."""
     for _ in range(STRAGGLER_ROUNDS):
         joined = _join_once(labels, distance, settings)
         if np.array_equal(joined, labels):
