@@ -49,6 +49,14 @@ def test_names_the_figure_is_about_come_from_its_own_clause_and_its_source():
     assert cambodia.entities == {"cambodia"}  # who says it is part of the figure
     nasdaq = one_fact("The Nasdaq 100 dropped 3.6 percent.")
     assert nasdaq.entities == {"nasdaq 100"}  # not the Nasdaq Composite
+    named = one_fact("Chipmaking group Broadcom saw its stock plunge over 19%.")
+    assert named.entities == {"broadcom"}  # a common noun named in apposition is that name
+    described = one_fact("Jensen Huang, a co-founder of Nvidia, lost $20bn.")
+    assert described.entities == {"jensen", "huang"}  # a description in apposition is not
+
+
+def test_a_role_may_be_the_complement_of_as():
+    assert one_fact("Nearly 300 people were reported as unaccounted for.").role == "missing"
 
 
 def test_days_ages_and_years_are_facts_too():
@@ -122,6 +130,31 @@ def test_tolls_of_one_day_are_updates_and_other_figures_contradict():
     relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind != "weekday"}
     assert relation[(0, 1)] == "number-update"
     assert relation[(2, 3)] == "number"
+
+
+def test_two_breakdowns_of_the_same_total_toll_contradict_even_on_one_day():
+    texts = ["Thailand has suffered 20 fatalities, including 13 civilians and seven soldiers.",
+             "Thailand said 20 people were killed, including 14 civilians and six soldiers.",
+             "Thailand said 15 people were killed, including 14 civilians and one soldier."]
+    _, links = story_links(texts, [0, 1, 2], ["2025-07-26"] * 3)
+    relation = {(link.a.row, link.b.row, link.a.value_text): link.relation for link in links}
+    assert relation[(0, 1, "13")] == relation[(0, 1, "seven")] == "number"  # one total, two breakdowns
+    assert relation[(1, 2, "20")] == "number-update"  # another total: another stage of the count
+    assert (1, 2, "14") not in relation or relation[(1, 2, "14")] == "agrees"
+
+
+def test_a_figure_that_found_its_counterpart_does_not_contradict_the_other_figures():
+    texts = ["Nvidia lost $600 billion ($1.05 trillion) in market value.", "Nvidia lost $589 billion in market value.",
+             "Huang lost $20.8 billion, which left his fortune at $103.6 billion.",
+             "Huang lost $21 billion, which left his fortune at $103.1 billion."]
+    facts = extract_facts(texts)
+    # contexts alike, though not so alike that figures far apart would be one figure
+    vectors = np.full((sum(len(f) for f in facts), 4), np.sqrt(0.85) / 2, dtype=np.float32)
+    links = link_facts(facts, vectors, np.zeros((4, 4), dtype=np.float32), [0, 1, 0, 1], [0, 1], [None] * 2,
+                       FactSettings())
+    money = {(link.a.row, link.b.row, link.a.value_text, link.b.value_text): link.relation for link in links}
+    assert not [key for key, relation in money.items() if key[:2] == (0, 1) and relation != "agrees"]
+    assert money[(2, 3, "$103.6 billion", "$103.1 billion")] == "number"  # another pair, another figure
 
 
 def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the_settled_count():

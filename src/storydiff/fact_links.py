@@ -12,7 +12,8 @@ Two figures of one slot then:
 - agree when one is the sum of the other sentence's figures (totals vs parts: 242 on board vs
   230 passengers and 12 crew);
 - are an update (`number-update`) when the later article gives the larger count, or a count of
-  the missing, the hospitalised or the evacuated falls;
+  the missing, the hospitalised or the evacuated falls, unless both are parts of one total toll
+  that both sentences give ("20 dead: 13 civilians" / "20 dead: 14 civilians" contradict);
 - are a revision (`number-revised`, a contradiction) when the later article gives a lower figure
   called confirmed, final or revised;
 - contradict (`number`) when one is a toll no other outlet gave and a later report still puts
@@ -194,17 +195,17 @@ def link_facts(
         a, b = (fa, fb) if fa.row < fb.row else (fb, fa)
         relations[(fa, fb)] = _relation(a, b, facts, dates[article_of[a.row]], dates[article_of[b.row]])
     relations = _unreached_tolls(relations, dates, article_of)
-    # Two sentences that give one figure of a kind alike ("$600bn ($1.05 trillion)" / "$589bn")
-    # do not contradict each other on that kind: the other figure is of something else.
-    agreeing_kinds = {(min(fa.row, fb.row), max(fa.row, fb.row), fa.kind, fa.unit)
-                      for (fa, fb), relation in relations.items() if relation == "agrees"}
+    # A figure that agrees with a figure of the other sentence ("$600bn ($1.05 trillion)" /
+    # "$589bn") has found its counterpart: the other sentence's other figure is of something else.
+    matched = {(fact, other.row) for (fa, fb), relation in relations.items() if relation == "agrees"
+               for fact, other in ((fa, fb), (fb, fa))}
     links = []
     for (fa, fb), similarity in pairs.items():
         if best[(fa, article_of[fb.row])][1] is not fb and best[(fb, article_of[fa.row])][1] is not fa:
             continue  # one counterpart per figure and outlet, the most similar
         a, b = (fa, fb) if fa.row < fb.row else (fb, fa)
         relation = relations[(fa, fb)]
-        if relation != "agrees" and (a.row, b.row, a.kind, a.unit) in agreeing_kinds:
+        if relation != "agrees" and ((a, b.row) in matched or (b, a.row) in matched):
             continue
         links.append(FactLink(a, b, relation, round(similarity, 4), _confidence(a, b, similarity, settings)))
     return sorted(_one_disagreement_per_outlet_pair(links, article_of),
@@ -304,6 +305,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if _sum_of_parts(a, facts[b.row]) or _sum_of_parts(b, facts[a.row]):
         return "agrees"
     if a.role in TOLLS and tolls_rise:
+        if _same_stage(a, b, facts):
+            return "number"
         if not (date_a and date_b and date_a != date_b):
             # two tolls of one day: the count rose between the two reports more often than
             # one of them is wrong (the development stories' editors say so)
@@ -314,6 +317,23 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
         # a correction is a strong claim: both must say whose toll it is
         return "number-revised" if _shared_names(a, b) else "number-update"
     return "number"
+
+
+def _same_stage(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]]) -> bool:
+    """Are two parts of a toll parts of the same total? When each sentence's largest death toll
+    is the same figure, the breakdowns of that total must agree too ("20 dead, including 13
+    civilians and seven soldiers" / "the toll rose to 20: 14 civilians and six military")."""
+    if not (a.role == b.role == "dead"):
+        return False
+
+    def total(row: int) -> Fact | None:
+        tolls = [f for f in facts[row] if f.role == "dead" and f.kind == "count" and f.high < float("inf")]
+        return max(tolls, key=lambda f: f.high, default=None)
+
+    total_a, total_b = total(a.row), total(b.row)
+    return (total_a is not None and total_b is not None and total_a is not a and total_b is not b
+            and total_a.low == total_b.low and total_a.high == total_b.high and total_a.low >= SMALL_COUNT
+            and a.high < total_a.low and b.high < total_b.low)
 
 
 def _unreached_tolls(relations: dict[tuple[Fact, Fact], str], dates: Sequence[date | None],

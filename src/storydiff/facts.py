@@ -308,8 +308,10 @@ def _role_of(token) -> str:
         elif current.pos_ in ("VERB",) and current.dep_ not in ("amod",):
             # "saw its stock plunge", "suffered a record wipeout": the role word may be the
             # verb's complement or object
-            return next((ROLES[t.lemma_.lower()] for t in current.children
-                         if t.dep_ in ROLE_COMPLEMENTS and t.lemma_.lower() in ROLES), "")
+            # ("listed as missing", "reported as unaccounted for": the complement of "as")
+            complements = [t for t in current.children if t.dep_ in ROLE_COMPLEMENTS]
+            complements += [t for c in current.children if c.dep_ == "prep" and c.lower_ == "as" for t in c.children]
+            return next((ROLES[word] for t in complements for word in (t.lemma_.lower(), t.lower_) if word in ROLES), "")
         if current.dep_ == "ROOT" or current.head is current:
             return ""
         current = current.head
@@ -360,11 +362,18 @@ def _owners(head, figure) -> frozenset[str]:
         tokens.append(clause_of.head)
     named = False
     for node in [head, *head.ancestors]:
-        subjects = [t for child in node.children if child.dep_ in ("nsubj", "nsubjpass") for t in _phrase(child)]
+        subjects = [t for child in node.children if child.dep_ in ("nsubj", "nsubjpass") for t in _subject(child)]
         if node is head or not named or node.lemma_.lower() in SPEECH_VERBS:
             tokens.extend(subjects)
             named = named or any(_is_name(t) for t in subjects)
     return frozenset(n for n in (_name(t) for t in tokens if _is_name(t)) if n and n not in GENERIC_NAMES)
+
+
+def _subject(token) -> list:
+    """A subject's phrase; a common noun named in apposition ("chipmaking conglomerate Broadcom",
+    "the chipmaker, Nvidia,") is that name."""
+    named = [t for child in token.children if child.dep_ == "appos" and _is_name(child) for t in _phrase(child)]
+    return _phrase(token) + (named if not _is_name(token) else [])
 
 
 def _phrase(token) -> list:
