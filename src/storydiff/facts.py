@@ -45,6 +45,8 @@ ROLES = {
         "fall", "drop", "plunge", "plummet", "slide", "sink", "decline", "tumble", "tank", "lose", "shed",
         "erase", "wipe", "slump", "crash", "dive", "loss", "wipeout", "cost", "reduce", "down", "sell")},
     **{word: "rose" for word in ("rise", "climb", "gain", "jump", "surge", "soar", "increase", "up")},
+    # what a place is made of or holds ("comprising 1,800 flats", "housing 4,800 residents")
+    **{word: "comprises" for word in ("comprise", "contain", "consist", "house", "compose", "home")},
     # the event itself took place (the day a fire broke out, fighting erupted)
     **{word: "happened" for word in (
         "break", "erupt", "begin", "start", "occur", "happen", "engulf", "strike", "sweep", "tear", "ignite",
