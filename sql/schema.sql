@@ -171,9 +171,9 @@ CREATE TABLE IF NOT EXISTS claim_members (
 CREATE TABLE IF NOT EXISTS facts (
     story_id     VARCHAR NOT NULL,
     sentence_id  VARCHAR NOT NULL,
-    kind         VARCHAR NOT NULL,        -- count, money, percent, date, weekday, ordinal, age
-    value_text   VARCHAR NOT NULL,        -- as written ("at least 44", "$589 billion")
-    low          DOUBLE NOT NULL,         -- the interval it allows (bounds, ranges, rounding)
+    kind         VARCHAR NOT NULL,        -- count, money, percent, date, weekday, ordinal, age, status
+    value_text   VARCHAR NOT NULL,        -- as written ("at least 44", "$589 billion"); a status: postponed, cancelled, went ahead
+    low          DOUBLE NOT NULL,         -- the interval it allows (bounds, ranges, rounding); a status: its index
     high         DOUBLE NOT NULL,
     unit         VARCHAR NOT NULL,        -- currency, 'percent', 'weekday', or the noun counted
     counted      VARCHAR,                 -- the noun phrase counted ("masked men")

@@ -115,7 +115,10 @@ WHERE c.kind = 'number-update';
 -- Every figure with the thing it counts: one slot per thing, one row per outlet's statement.
 CREATE OR REPLACE VIEW figures AS
 SELECT
-    f.story_id, f.slot, f.what, a.outlet, f.value_text, f.low, f.high, f.unit, f.kind,
+    f.story_id, f.slot, f.what, a.outlet, f.value_text,
+    -- a status (postponed, cancelled, went ahead) has no magnitude
+    CASE WHEN f.kind = 'status' THEN NULL ELSE f.low END AS low,
+    CASE WHEN f.kind = 'status' THEN NULL ELSE f.high END AS high, f.unit, f.kind,
     f.sentence_id, s.text AS sentence, a.published, f.status
 FROM facts f
 JOIN sentences s ON s.story_id = f.story_id AND s.sentence_id = f.sentence_id

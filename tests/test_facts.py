@@ -206,3 +206,37 @@ def test_the_model_is_asked_only_about_one_moment():
     assert same_moment("Jabbar served in the military for ten years.", "Jabbar served 13 years in the army.")
     assert not same_moment("DeepSeek's success has undermined U.S. firms.", "DeepSeek's potential is highlighted.")
     assert not same_moment("Shares of Broadcom plunged on Monday.", "Shares of Oracle plunged on Monday.")
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "unit", "names"),
+    [
+        ("The Sugar Bowl between two unbeaten teams has been postponed to Thursday.", "postponed", "event", {"sugar", "bowl"}),
+        ("Organisers decided to proceed with the event.", "went ahead", "event", set()),
+        ("The match was moved indoors, so it had to be cancelled for safety reasons.", "cancelled", "event", set()),
+        ("Officials called off the parade.", "cancelled", "status of parade", set()),
+        ("The game was held as planned.", "went ahead", "event", set()),
+    ],
+)
+def test_a_status_says_what_became_of_an_event(text, status, unit, names):
+    fact = one_fact(text, "status")
+    assert (fact.value_text, fact.unit, fact.entities) == (status, unit, names)
+
+
+def test_a_denied_status_or_an_unknown_it_states_nothing():
+    assert not [f for f in facts_of("The game was not postponed.") if f.kind == "status"]
+    assert not [f for f in facts_of("They postponed nothing, and we delayed them.") if f.kind == "status"]
+
+
+def test_statuses_of_one_event_contradict_and_of_other_things_do_not():
+    texts = ["The Sugar Bowl has been postponed to Thursday.", "Organisers decided to proceed with the game.",
+             "The Sugar Bowl was postponed after the attack.", "The Orange Bowl went ahead as planned.",
+             "Flights were cancelled at the airport."]
+    _, links = story_links(texts, [0, 1, 2, 3, 4], [None] * 5)
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "status"}
+    assert relation[(0, 1)] == relation[(1, 2)] == "status"  # the game: the story's event, named or not
+    assert relation[(0, 2)] == "agrees"
+    assert (0, 3) not in relation and (2, 3) not in relation  # another bowl
+    assert not [pair for pair in relation if 4 in pair]  # flights are not the game
+    (link,) = [link for link in links if (link.a.row, link.b.row) == (0, 1)]
+    assert link.a.slot_label == "what became of The Sugar Bowl"

@@ -18,7 +18,8 @@ Two figures of one slot then:
   called confirmed, final or revised;
 - contradict (`number`) when one is a toll no other outlet gave and a later report still puts
   lower: it was never the count, and it is set against the settled count, not earlier ones;
-- else contradict (`number`, or `date` for days and dates).
+- else contradict (`number`, `date` for days and dates, `status` for what became of an event:
+  postponed, cancelled or held, statuses.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 from .facts import LIGHT_VERBS, MAY_FALL, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
 
-CONTRADICTING = ("number", "number-revised", "date")
+CONTRADICTING = ("number", "number-revised", "date", "status")
 SMALL_COUNT = 10
 MIN_CONTEXT_WORDS = 5
 # Contexts this alike say the figures are of one thing whatever their values.
@@ -237,6 +238,9 @@ def _shared_names(a: Fact, b: Fact) -> bool:
 
 
 def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> bool:
+    if a.kind == "status":  # one event: the same unit, and one name where both give one (the
+        # Sugar Bowl is the Allstate Sugar Bowl, not the Orange Bowl)
+        return not (a.entities and b.entities) or a.entities <= b.entities or b.entities <= a.entities
     if a.kind not in ("weekday", "date") and similarity < SAME_CONTEXT and not _comparable(a, b, settings.max_ratio):
         return False
     if a.entities and b.entities and not _shared_names(a, b):
@@ -300,6 +304,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
         return "agrees"
     if a.kind in ("weekday", "date"):
         return "date"
+    if a.kind == "status":
+        return "status"
     if a.unit == "ordinal floor" and abs(a.low - b.low) == 1:
         return "agrees"  # the British first floor is the American second
     if _sum_of_parts(a, facts[b.row]) or _sum_of_parts(b, facts[a.row]):

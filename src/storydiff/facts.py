@@ -87,7 +87,7 @@ AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I)
 @dataclass(frozen=True)
 class Fact:
     row: int  # sentence row in the story
-    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age'
+    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status'
     low: float
     high: float
     unit: str  # currency, 'percent', 'date', 'weekday', 'years', or the noun counted (lemma)
@@ -111,6 +111,8 @@ class Fact:
             return f"day ({self.role or self.verb}){who}".strip()
         if self.kind == "age":
             return f"age{who}"
+        if self.kind == "status":
+            return f"what became of {self.counted}"
         what = self.counted or self.unit
         role = f" {self.role}" if self.role and self.role not in what else ""
         return f"{what}{role}{who}".strip()
@@ -159,7 +161,9 @@ _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORD
 
 
 def _has_figure(text: str) -> bool:
-    return bool(_FIGURE_HINT.search(text))
+    from .statuses import STATUS_HINT
+
+    return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text))
 
 
 def _facts_of_doc(doc) -> list[Fact]:
@@ -203,8 +207,29 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
-    return facts
+    return facts + _status_facts(doc, revision, years, months)
 
+
+def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """What became of a scheduled event ("the game has been postponed"): statuses.py."""
+    from .statuses import STATUSES, event_of, event_unit, status_of
+
+    facts = []
+    for token in doc:
+        status = status_of(token)
+        event = event_of(token) if status else None
+        if event is None:
+            continue
+        names = frozenset(_name(t) for t in _phrase(event) if _is_name(t) and t.pos_ == "PROPN") - GENERIC_NAMES
+        unit = event_unit(event, names)
+        if unit is None:
+            continue
+        start, end = token.idx, token.idx + len(token.text)
+        what = "the event" if event.pos_ == "PRON" else " ".join(t.text for t in _phrase(event) if t.pos_ != "PUNCT")
+        value = float(STATUSES.index(status))
+        facts.append(Fact(0, "status", value, value, unit, what, "", names, token.lemma_.lower(), status, start, end,
+                          revision, years, doc.text[:start] + "so" + doc.text[end:], months))
+    return facts
 
 def _is_name_number(span) -> bool:
     """"Nasdaq 100", "S&P 500", "Boeing 737": a number after the proper noun it belongs to."""

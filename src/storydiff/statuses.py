@@ -1,0 +1,79 @@
+"""What became of a scheduled event: postponed, cancelled or held as planned.
+
+Outlets contradict each other on this as plainly as on a figure ("the game has been postponed"
+/ "it had to be cancelled" / "organisers decided to proceed with the event"), and the sentences
+are rarely each other's best match, so a status is a fact (kind 'status') that fact_links.py
+aligns across every pair of articles like a figure: two statuses of one event agree when they
+are the same, and contradict otherwise.
+
+An event is what the status verb is said of: the passive subject or the object ("officials
+postponed the Sugar Bowl"), "proceed with" its object, or the subject a "had to be cancelled"
+inherits. Named events ("the Sugar Bowl") are keyed by their names; "the game", "the match",
+"the event" and "it" stand for the event the story is about and meet any named one; any other
+noun ("flights were cancelled") is a thing of its own, met only by the same noun.
+"""
+
+from __future__ import annotations
+
+import re
+
+STATUSES = ("postponed", "cancelled", "went ahead")
+STATUS_VERBS = {
+    **{verb: "postponed" for verb in ("postpone", "delay", "reschedule", "defer")},
+    **{verb: "cancelled" for verb in ("cancel", "scrap", "scrub", "axe", "abandon")},
+    "proceed": "went ahead",
+}
+PHRASAL = {("call", "off"): "cancelled", ("go", "ahead"): "went ahead", ("push", "back"): "postponed"}
+GENERIC_EVENTS = {"game", "match", "event", "it", "contest", "fixture"}
+# a quick look before parsing: only sentences with one of these words can state a status
+STATUS_HINT = re.compile(r"\b(postpon|delay|reschedul|defer|cancel|scrap|scrub|ax|abandon|proceed|call|go|went|"
+                         r"push|held)", re.I)
+
+
+def status_of(token) -> str | None:
+    """The status a verb states, or None ("was not postponed" states none)."""
+    if token.pos_ != "VERB":
+        return None
+    lemma = token.lemma_.lower()
+    status = STATUS_VERBS.get(lemma)
+    for child in token.children:
+        if child.dep_ in ("prt", "advmod") and (lemma, child.lower_) in PHRASAL:
+            status = PHRASAL[(lemma, child.lower_)]
+    if lemma == "hold" and any(child.dep_ == "nsubjpass" for child in token.children):
+        status = "went ahead"  # "the game was held"
+    if status is None or _negated(token):
+        return None
+    return status
+
+
+def event_of(verb):
+    """The token naming what the status is said of, or None."""
+    for deps in (("nsubjpass",), ("dobj",)):
+        for child in verb.children:
+            if child.dep_ in deps:
+                return child
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "with":  # "proceed with the event"
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    if verb.dep_ in ("xcomp", "ccomp") and verb.head is not verb:
+        return event_of(verb.head)  # "it had to be cancelled": the subject of "had"
+    return None
+
+
+def event_unit(event, names: frozenset[str]) -> str | None:
+    """The unit a status fact is filed under: 'event' for the story's event (named or generic),
+    'status of <noun>' for anything else; None for a pronoun other than "it"."""
+    noun = event.lemma_.lower()
+    if names or noun in GENERIC_EVENTS:
+        return "event"
+    if event.pos_ == "PRON":
+        return None
+    return f"status of {noun}"
+
+
+def _negated(token) -> bool:
+    heads = [token, token.head] if token.dep_ in ("xcomp", "ccomp") else [token]
+    return any(child.dep_ == "neg" for head in heads for child in head.children)
