@@ -221,7 +221,7 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
         if event is None:
             continue
         names = frozenset(_name(t) for t in _phrase(event) if _is_name(t) and t.pos_ == "PROPN") - GENERIC_NAMES
-        unit = event_unit(event, names)
+        unit = event_unit(event)
         if unit is None:
             continue
         start, end = token.idx, token.idx + len(token.text)

@@ -9,8 +9,9 @@ are the same, and contradict otherwise.
 An event is what the status verb is said of: the passive subject or the object ("officials
 postponed the Sugar Bowl"), "proceed with" its object, or the subject a "had to be cancelled"
 inherits. Named events ("the Sugar Bowl") are keyed by their names; "the game", "the match",
-"the event" and "it" stand for the event the story is about and meet any named one; any other
-noun ("flights were cancelled") is a thing of its own, met only by the same noun.
+"the event" and "it" stand for the event the story is about and meet any named one; another
+scheduled happening ("the parade") is met only by the same noun; anything else ("flights were
+cancelled") states no status: such things are delayed and cancelled in part.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ STATUS_VERBS = {
 }
 PHRASAL = {("call", "off"): "cancelled", ("go", "ahead"): "went ahead", ("push", "back"): "postponed"}
 GENERIC_EVENTS = {"game", "match", "event", "it", "contest", "fixture"}
+SCHEDULED = {"parade", "concert", "festival", "ceremony", "summit", "meeting", "talk", "vote", "election", "race",
+             "tournament", "show", "conference", "hearing", "trial", "visit", "celebration", "march", "rally",
+             "service", "vigil", "launch", "final", "season"}
 # a quick look before parsing: only sentences with one of these words can state a status
 STATUS_HINT = re.compile(r"\b(postpon|delay|reschedul|defer|cancel|scrap|scrub|ax|abandon|proceed|call|go|went|"
                          r"push|held)", re.I)
@@ -63,15 +67,17 @@ def event_of(verb):
     return None
 
 
-def event_unit(event, names: frozenset[str]) -> str | None:
-    """The unit a status fact is filed under: 'event' for the story's event (named or generic),
-    'status of <noun>' for anything else; None for a pronoun other than "it"."""
+def event_unit(event) -> str | None:
+    """The unit a status fact is filed under: 'event' for the story's event (a name, or "the
+    game", "it"), 'status of <noun>' for another kind of scheduled happening ("the parade");
+    None for anything else: flights, trains and classes are delayed and cancelled in part, so
+    two outlets may both be right."""
     noun = event.lemma_.lower()
-    if names or noun in GENERIC_EVENTS:
+    if event.pos_ == "PROPN" or noun in GENERIC_EVENTS:
         return "event"
-    if event.pos_ == "PRON":
-        return None
-    return f"status of {noun}"
+    if noun in SCHEDULED:
+        return f"status of {noun}"
+    return None
 
 
 def _negated(token) -> bool:
