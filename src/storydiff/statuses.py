@@ -30,8 +30,8 @@ SCHEDULED = {"parade", "concert", "festival", "ceremony", "summit", "meeting", "
              "tournament", "show", "conference", "hearing", "trial", "visit", "celebration", "march", "rally",
              "service", "vigil", "launch", "final", "season"}
 # a quick look before parsing: only sentences with one of these words can state a status
-STATUS_HINT = re.compile(r"\b(postpon|delay|reschedul|defer|cancel|scrap|scrub|ax|abandon|proceed|call|go|went|"
-                         r"push|held)", re.I)
+STATUS_HINT = re.compile(r"\b(postpon\w*|delay\w*|reschedul\w*|defer\w*|cancel\w*|scrap\w*|scrub\w*|ax(?:e|ed|es)|"
+                         r"abandon\w*|proceed\w*|call\w*(?: \w+)? off|go(?:es|ing)? ahead|went ahead|push\w* back|held)\b", re.I)
 
 
 def status_of(token) -> str | None:
