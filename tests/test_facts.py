@@ -240,4 +240,4 @@ def test_statuses_of_one_event_contradict_and_of_other_things_do_not():
     assert (0, 3) not in relation and (2, 3) not in relation  # another bowl
     assert not [f for f in facts_of(texts[4]) if f.kind == "status"]  # flights are cancelled in part
     (link,) = [link for link in links if (link.a.row, link.b.row) == (0, 1)]
-    assert link.a.slot_label == "what became of The Sugar Bowl"
+    assert link.a.slot_label == "what became of the Sugar Bowl"

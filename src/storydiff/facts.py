@@ -225,7 +225,8 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
         if unit is None:
             continue
         start, end = token.idx, token.idx + len(token.text)
-        what = "the event" if event.pos_ == "PRON" else " ".join(t.text for t in _phrase(event) if t.pos_ != "PUNCT")
+        what = "the event" if event.pos_ == "PRON" else " ".join(
+            t.lower_ if t.dep_ == "det" else t.text for t in _phrase(event) if t.pos_ != "PUNCT")
         value = float(STATUSES.index(status))
         facts.append(Fact(0, "status", value, value, unit, what, "", names, token.lemma_.lower(), status, start, end,
                           revision, years, doc.text[:start] + "so" + doc.text[end:], months))
