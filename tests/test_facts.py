@@ -241,3 +241,17 @@ def test_statuses_of_one_event_contradict_and_of_other_things_do_not():
     assert not [f for f in facts_of(texts[4]) if f.kind == "status"]  # flights are cancelled in part
     (link,) = [link for link in links if (link.a.row, link.b.row) == (0, 1)]
     assert link.a.slot_label == "what became of the Sugar Bowl"
+
+
+def test_the_same_arrests_on_two_charges_contradict_and_other_arrests_do_not():
+    texts = ["Police arrested three men on suspicion of manslaughter.",
+             "Three executives have been arrested on suspicion of murder.",
+             "The anti-graft agency arrested eight people on suspicion of corruption.",
+             "Three people were charged with manslaughter on Friday."]
+    facts, links = story_links(texts, [0, 1, 2, 3], [None] * 4)
+    assert [f.value_text for f in facts[1] if f.kind == "status"] == ["murder"]
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "status"}
+    assert relation[(0, 1)] == relation[(1, 3)] == "status"
+    assert relation[(0, 3)] == "agrees"
+    assert not [pair for pair in relation if 2 in pair]  # eight arrests: other arrests
+    assert not [f for f in facts_of("He was held on suspicion of murder.") if f.kind == "status"]  # no count

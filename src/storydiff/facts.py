@@ -112,7 +112,7 @@ class Fact:
         if self.kind == "age":
             return f"age{who}"
         if self.kind == "status":
-            return f"what became of {self.counted}"
+            return f"charge against {self.counted}" if self.unit.startswith("charge") else f"what became of {self.counted}"
         what = self.counted or self.unit
         role = f" {self.role}" if self.role and self.role not in what else ""
         return f"{what}{role}{who}".strip()
@@ -207,7 +207,22 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
-    return facts + _status_facts(doc, revision, years, months)
+    return facts + _status_facts(doc, revision, years, months) + _charge_facts(text, facts, revision, years, months)
+
+
+def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset[int],
+                  months: frozenset[int]) -> list[Fact]:
+    """What the people a sentence counts as arrested are suspected of (statuses.py)."""
+    from .statuses import CHARGES, charge_of
+
+    charge = charge_of(text)
+    arrested = next((f for f in facts if f.kind == "count" and f.role in ("arrested", "charged") and f.low == f.high), None)
+    if charge is None or arrested is None:
+        return []
+    name, start, end = charge
+    value = float(CHARGES.index(name))
+    return [Fact(0, "status", value, value, f"charge of {int(arrested.low)} arrested", f"the {int(arrested.low)} arrested",
+                 "", frozenset(), "suspect", name, start, end, revision, years, text[:start] + "so" + text[end:], months)]
 
 
 def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:

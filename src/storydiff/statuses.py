@@ -1,4 +1,5 @@
-"""What became of a scheduled event: postponed, cancelled or held as planned.
+"""What became of a scheduled event (postponed, cancelled or held as planned), and what the
+people arrested are suspected of (murder, manslaughter...).
 
 Outlets contradict each other on this as plainly as on a figure ("the game has been postponed"
 / "it had to be cancelled" / "organisers decided to proceed with the event"), and the sentences
@@ -30,7 +31,7 @@ SCHEDULED = {"parade", "concert", "festival", "ceremony", "summit", "meeting", "
              "tournament", "show", "conference", "hearing", "trial", "visit", "celebration", "march", "rally",
              "service", "vigil", "launch", "final", "season"}
 # a quick look before parsing: only sentences with one of these words can state a status
-STATUS_HINT = re.compile(r"\b(postpon\w*|delay\w*|reschedul\w*|defer\w*|cancel\w*|scrap\w*|scrub\w*|ax(?:e|ed|es)|"
+STATUS_HINT = re.compile(r"\b(suspicion of|charged with|charges? of|postpon\w*|delay\w*|reschedul\w*|defer\w*|cancel\w*|scrap\w*|scrub\w*|ax(?:e|ed|es)|"
                          r"abandon\w*|proceed\w*|call\w*(?: \w+)? off|go(?:es|ing)? ahead|went ahead|push\w* back|held)\b", re.I)
 
 
@@ -83,3 +84,18 @@ def event_unit(event) -> str | None:
 def _negated(token) -> bool:
     heads = [token, token.head] if token.dep_ in ("xcomp", "ccomp") else [token]
     return any(child.dep_ == "neg" for head in heads for child in head.children)
+
+
+# What the arrested are suspected of or charged with: outlets that give the same number of
+# arrests with two charges contradict each other ("three arrested on suspicion of manslaughter"
+# / "three executives arrested on suspicion of murder"); with another number they may be other
+# arrests (eight held by the anti-graft agency), so the number is part of the unit.
+CHARGES = ("murder", "manslaughter", "homicide", "terrorism", "arson", "corruption", "fraud", "bribery", "assault",
+           "negligence", "kidnapping", "robbery", "theft", "rape")
+CHARGE = re.compile(r"\b(?:suspicion of|charged with|charges? of)\s+(?:\w+\s+){0,2}?(" + "|".join(CHARGES) + r")\b", re.I)
+
+
+def charge_of(text: str) -> tuple[str, int, int] | None:
+    """The charge a sentence states and its span, or None."""
+    match = CHARGE.search(text)
+    return (match.group(1).lower(), match.start(1), match.end(1)) if match else None
