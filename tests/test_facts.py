@@ -255,3 +255,17 @@ def test_the_same_arrests_on_two_charges_contradict_and_other_arrests_do_not():
     assert relation[(0, 3)] == "agrees"
     assert not [pair for pair in relation if 2 in pair]  # eight arrests: other arrests
     assert not [f for f in facts_of("He was held on suspicion of murder.") if f.kind == "status"]  # no count
+
+
+def test_a_named_person_killed_in_one_report_and_injured_in_another_of_that_day_contradict():
+    texts = ["Among the injured is Nikyra Cheyenne Dedeaux, a student from Gulfport.",
+             "Melissa Dedeaux, whose daughter Nikyra was killed, spoke to reporters.",
+             "Nikyra Dedeaux died in hospital, police said.",
+             "Smith was injured and later died in hospital."]
+    facts, links = story_links(texts, [0, 1, 2, 3], ["2025-01-01", "2025-01-01", "2025-01-02", "2025-01-01"])
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "status"}
+    assert relation[(0, 1)] == "status"  # the same day: injured vs killed
+    assert relation[(0, 2)] == "number-update"  # dead in a later report: her injuries took her life
+    assert relation[(1, 2)] == "agrees"
+    assert [f.entities for f in facts[1] if f.kind == "status"] == [{"nikyra"}]  # not her mother
+    assert not [f for f in facts[3] if f.kind == "status"]  # two fates in one sentence: none

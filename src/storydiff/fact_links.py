@@ -32,6 +32,7 @@ import numpy as np
 
 from .facts import LIGHT_VERBS, MAY_FALL, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
+from .statuses import PERSON_UNIT
 
 CONTRADICTING = ("number", "number-revised", "date", "status")
 SMALL_COUNT = 10
@@ -305,6 +306,10 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if a.kind in ("weekday", "date"):
         return "date"
     if a.kind == "status":
+        if a.unit == PERSON_UNIT and date_a and date_b and date_a != date_b:
+            later = b if date_b > date_a else a
+            if later.value_text == "dead":
+                return "number-update"  # injured in the first reports, dead in a later one
         return "status"
     if a.unit == "ordinal floor" and abs(a.low - b.low) == 1:
         return "agrees"  # the British first floor is the American second

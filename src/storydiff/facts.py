@@ -207,7 +207,38 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
-    return facts + _status_facts(doc, revision, years, months) + _charge_facts(text, facts, revision, years, months)
+    return (facts + _status_facts(doc, revision, years, months) + _fate_facts(doc, revision, years, months)
+            + _charge_facts(text, facts, revision, years, months))
+
+
+def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """What became of a named person, killed or injured (statuses.py). A sentence that gives
+    one person both ("was injured and later died") states no single fate."""
+    from .statuses import FATES, PERSON_UNIT, fate_of
+
+    found = []
+    for token in doc:
+        fate = fate_of(token)
+        if fate is None:
+            continue
+        status, subjects = fate
+        for subject in subjects:
+            name_tokens = [t for t in _subject(subject) if _is_name(t) and t.pos_ == "PROPN"
+                           and _name(t) not in GENERIC_NAMES]
+            if name_tokens:
+                found.append((status, frozenset(_name(t) for t in name_tokens), token,
+                              " ".join(t.text for t in name_tokens)))
+    both = {names for _, names, _, _ in found if len({s for s, n, _, _ in found if n == names}) > 1}
+    facts = []
+    for status, names, token, person in found:
+        if names in both:
+            continue
+        start, end = token.idx, token.idx + len(token.text)
+        value = float(FATES.index(status))
+        facts.append(Fact(0, "status", value, value, PERSON_UNIT, person, "", names,
+                          token.lemma_.lower(), status, start, end, revision, years,
+                          doc.text[:start] + "so" + doc.text[end:], months))
+    return facts
 
 
 def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset[int],

@@ -1,5 +1,5 @@
-"""What became of a scheduled event (postponed, cancelled or held as planned), and what the
-people arrested are suspected of (murder, manslaughter...).
+"""What became of a scheduled event (postponed, cancelled or held as planned), of a named person
+(killed or injured), and what the people arrested are suspected of (murder, manslaughter...).
 
 Outlets contradict each other on this as plainly as on a figure ("the game has been postponed"
 / "it had to be cancelled" / "organisers decided to proceed with the event"), and the sentences
@@ -31,7 +31,7 @@ SCHEDULED = {"parade", "concert", "festival", "ceremony", "summit", "meeting", "
              "tournament", "show", "conference", "hearing", "trial", "visit", "celebration", "march", "rally",
              "service", "vigil", "launch", "final", "season"}
 # a quick look before parsing: only sentences with one of these words can state a status
-STATUS_HINT = re.compile(r"\b(suspicion of|charged with|charges? of|postpon\w*|delay\w*|reschedul\w*|defer\w*|cancel\w*|scrap\w*|scrub\w*|ax(?:e|ed|es)|"
+STATUS_HINT = re.compile(r"\b(kill\w*|die[sd]?|injur\w*|wound\w*|hurt|among|suspicion of|charged with|charges? of|postpon\w*|delay\w*|reschedul\w*|defer\w*|cancel\w*|scrap\w*|scrub\w*|ax(?:e|ed|es)|"
                          r"abandon\w*|proceed\w*|call\w*(?: \w+)? off|go(?:es|ing)? ahead|went ahead|push\w* back|held)\b", re.I)
 
 
@@ -99,3 +99,31 @@ def charge_of(text: str) -> tuple[str, int, int] | None:
     """The charge a sentence states and its span, or None."""
     match = CHARGE.search(text)
     return (match.group(1).lower(), match.start(1), match.end(1)) if match else None
+
+
+# What became of a named person: "Nikyra was killed" / "among the injured is Nikyra Dedeaux".
+# Injured in an earlier report and dead in a later one is an update (fact_links.py).
+FATES = ("dead", "injured")
+FATE_VERBS = {"kill": "dead", "die": "dead", "injure": "injured", "wound": "injured", "hurt": "injured"}
+FATE_GROUPS = {"dead": "dead", "killed": "dead", "injured": "injured", "wounded": "injured", "hurt": "injured"}
+PERSON_UNIT = "fate of a person"
+
+
+def fate_of(token) -> tuple[str, list] | None:
+    """(fate, subject tokens) a verb states of someone: "X was killed", "X died", "among the
+    injured is X"; None otherwise (or when denied)."""
+    if _negated(token):
+        return None
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB" and lemma in FATE_VERBS:
+        deps = ("nsubj",) if lemma == "die" else ("nsubjpass",)
+        subjects = [child for child in token.children if child.dep_ in deps]
+        if not subjects and token.dep_ == "conj":  # "was injured and later died": the first verb's subject
+            subjects = [child for child in token.head.children if child.dep_ in ("nsubj", "nsubjpass")]
+        return (FATE_VERBS[lemma], subjects) if subjects else None
+    if lemma == "be":
+        group = next((obj.lower_ for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "among"
+                      for obj in prep.children if obj.dep_ == "pobj" and obj.lower_ in FATE_GROUPS), None)
+        subjects = [child for child in token.children if child.dep_ in ("nsubj", "attr")]
+        return (FATE_GROUPS[group], subjects) if group and subjects else None
+    return None
