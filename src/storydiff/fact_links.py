@@ -18,8 +18,9 @@ Two figures of one slot then:
   called confirmed, final or revised;
 - contradict (`number`) when one is a toll no other outlet gave and a later report still puts
   lower: it was never the count, and it is set against the settled count, not earlier ones;
-- else contradict (`number`, `date` for days and dates, `status` for what became of an event:
-  postponed, cancelled or held, statuses.py).
+- else contradict (`number`, `date` for days and dates, `status` for what became of an event or
+  a named person and the charge against the arrested: statuses.py); a person injured in one
+  report and dead in a later one is an update.
 """
 
 from __future__ import annotations

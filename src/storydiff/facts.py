@@ -278,6 +278,7 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
                           revision, years, doc.text[:start] + "so" + doc.text[end:], months))
     return facts
 
+
 def _is_name_number(span) -> bool:
     """"Nasdaq 100", "S&P 500", "Boeing 737": a number after the proper noun it belongs to."""
     number = span[-1]

@@ -13,6 +13,9 @@ inherits. Named events ("the Sugar Bowl") are keyed by their names; "the game", 
 "the event" and "it" stand for the event the story is about and meet any named one; another
 scheduled happening ("the parade") is met only by the same noun; anything else ("flights were
 cancelled") states no status: such things are delayed and cancelled in part.
+
+A named person killed in one report and injured in another of the same day is a contradiction
+too, and so are two charges for the same number of arrests.
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ SCHEDULED = {"parade", "concert", "festival", "ceremony", "summit", "meeting", "
              "tournament", "show", "conference", "hearing", "trial", "visit", "celebration", "march", "rally",
              "service", "vigil", "launch", "final", "season"}
 # a quick look before parsing: only sentences with one of these words can state a status
-STATUS_HINT = re.compile(r"\b(kill\w*|die[sd]?|injur\w*|wound\w*|hurt|among|suspicion of|charged with|charges? of|postpon\w*|delay\w*|reschedul\w*|defer\w*|cancel\w*|scrap\w*|scrub\w*|ax(?:e|ed|es)|"
-                         r"abandon\w*|proceed\w*|call\w*(?: \w+)? off|go(?:es|ing)? ahead|went ahead|push\w* back|held)\b", re.I)
+STATUS_HINT = re.compile(
+    r"\b(postpon\w*|delay\w*|reschedul\w*|defer\w*|cancel\w*|scrap\w*|scrub\w*|ax(?:e|ed|es)|abandon\w*|"
+    r"proceed\w*|call\w*(?: \w+)? off|go(?:es|ing)? ahead|went ahead|push\w* back|held|"  # events
+    r"kill\w*|die[sd]?|injur\w*|wound\w*|hurt|among|"  # people
+    r"suspicion of|charged with|charges? of)\b", re.I)  # arrests
 
 
 def status_of(token) -> str | None:
