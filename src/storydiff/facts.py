@@ -233,11 +233,8 @@ def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[in
     for status, names, token, person in found:
         if names in both:
             continue
-        start, end = token.idx, token.idx + len(token.text)
-        value = float(FATES.index(status))
-        facts.append(Fact(0, "status", value, value, PERSON_UNIT, person, "", names,
-                          token.lemma_.lower(), status, start, end, revision, years,
-                          doc.text[:start] + "so" + doc.text[end:], months))
+        facts.append(_status_fact(doc.text, FATES.index(status), status, PERSON_UNIT, person, names, token.idx,
+                                  token.idx + len(token.text), token.lemma_.lower(), revision, years, months))
     return facts
 
 
@@ -251,9 +248,9 @@ def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset
     if charge is None or arrested is None:
         return []
     name, start, end = charge
-    value = float(CHARGES.index(name))
-    return [Fact(0, "status", value, value, f"charge of {int(arrested.low)} arrested", f"the {int(arrested.low)} arrested",
-                 "", frozenset(), "suspect", name, start, end, revision, years, text[:start] + "so" + text[end:], months)]
+    n = int(arrested.low)
+    return [_status_fact(text, CHARGES.index(name), text[start:end], f"charge of {n} arrested", f"the {n} arrested",
+                         frozenset(), start, end, "suspect", revision, years, months)]
 
 
 def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
@@ -270,13 +267,19 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
         unit = event_unit(event)
         if unit is None:
             continue
-        start, end = token.idx, token.idx + len(token.text)
         what = "the event" if event.pos_ == "PRON" else " ".join(
             t.lower_ if t.dep_ == "det" else t.text for t in _phrase(event) if t.pos_ != "PUNCT")
-        value = float(STATUSES.index(status))
-        facts.append(Fact(0, "status", value, value, unit, what, "", names, token.lemma_.lower(), status, start, end,
-                          revision, years, doc.text[:start] + "so" + doc.text[end:], months))
+        facts.append(_status_fact(doc.text, STATUSES.index(status), status, unit, what, names, token.idx,
+                                  token.idx + len(token.text), token.lemma_.lower(), revision, years, months))
     return facts
+
+
+def _status_fact(text: str, index: int, status: str, unit: str, what: str, names: frozenset[str], start: int,
+                 end: int, verb: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> Fact:
+    """A status as a fact: its value is its index in its list of statuses; the words that state
+    it (the verb, or the charge) are masked in its context."""
+    return Fact(0, "status", float(index), float(index), unit, what, "", names, verb, status, start, end, revision,
+                years, text[:start] + "so" + text[end:], months)
 
 
 def _is_name_number(span) -> bool:
