@@ -132,6 +132,38 @@ def test_tolls_of_one_day_are_updates_and_other_figures_contradict():
     assert relation[(2, 3)] == "number"
 
 
+def test_counts_of_one_moment_contradict_where_a_day_alone_would_make_them_updates():
+    texts = ["The fire has killed 44 people, and 279 people are still missing.",
+             "Police said 44 people had died; about 200 people are still missing.",
+             "Police said 55 people had died; about 200 people are still missing.",
+             "44 people were killed and 45 people were injured.", "44 people were killed and 62 people were injured."]
+    _, links = story_links(texts, [0, 1, 2, 3, 4], ["2025-11-27"] * 5)
+    relation = {(link.a.row, link.b.row, link.a.role): link.relation for link in links}
+    assert relation[(0, 1, "missing")] == "number"  # one day, one death toll: one moment
+    assert relation[(0, 2, "missing")] == "number-update"  # the toll moved on: so did the search
+    assert relation[(3, 4, "injured")] == "number-update"  # casualty counts of several sources
+
+
+def test_nearly_stays_within_a_round_figure_of_its_value():
+    (nearly,) = [f for f in facts_of("The estate has nearly 2,000 flats.") if f.kind == "count"]
+    assert (nearly.low, nearly.high) == (1900, 2000)
+    assert figure_conflict(*extract_facts(["The estate comprises 1,800 flats.", "The estate comprises nearly 2,000 flats."]))
+    assert not figure_conflict(*extract_facts(["Almost 800 firefighters were deployed.", "767 firefighters were deployed."]))
+
+
+@pytest.mark.parametrize("text", ["The fire engulfed a residential complex of about 2,000 apartments.",
+                                  "The estate has blocks with 4,800 residents.",
+                                  "The estate is home to 4,800 residents."])
+def test_what_a_place_is_made_of_or_holds(text):
+    assert one_fact(text, "count").role == "comprises"
+
+
+@pytest.mark.parametrize(("text", "role"), [("The fire forced the evacuation of 900 residents.", "evacuated"),
+                                            ("A total of 44 people died.", "dead")])
+def test_a_count_after_of_keeps_its_own_role(text, role):
+    assert one_fact(text, "count").role == role
+
+
 def test_two_breakdowns_of_the_same_total_toll_contradict_even_on_one_day():
     texts = ["Thailand has suffered 20 fatalities, including 13 civilians and seven soldiers.",
              "Thailand said 20 people were killed, including 14 civilians and six soldiers.",

@@ -42,6 +42,9 @@ MIN_CONTEXT_WORDS = 5
 SAME_CONTEXT = 0.9
 # Counts that grow (or, for some, shrink) as a story unfolds: a different toll on another day is
 # an update unless the later one is a corrected, confirmed or final figure.
+# Counts of casualties come from several sources at once (police, hospitals): two counts of one
+# moment may differ without either being wrong ("some 35 injured" / "30 injured" on one day).
+CASUALTIES = {"dead", "injured"}
 TOLLS = {"dead", "injured", "missing", "hospitalised", "evacuated", "arrested", "displaced", "rescued", "released"}
 
 
@@ -158,6 +161,7 @@ def link_facts(
     index_of = {id(f): i for i, f in enumerate(flat)}
     dates = [_parse_date(d) for d in published_of]
     by_unit: dict[tuple[str, str], list[Fact]] = {}
+    timely = []
     for fact in flat:
         published = dates[article_of[fact.row]]
         if fact.years and (published is None or any(year != published.year for year in fact.years)):
@@ -165,6 +169,7 @@ def link_facts(
         if fact.kind != "date" and published and any(month != published.month for month in fact.months):
             continue  # "the previous record drop in September": another time
         by_unit.setdefault((fact.kind, fact.unit), []).append(fact)
+        timely.append(fact)
     best: dict[tuple[Fact, int], tuple[float, Fact]] = {}
     pairs: dict[tuple[Fact, Fact], float] = {}
     for group in by_unit.values():
@@ -193,10 +198,14 @@ def link_facts(
                     key = (fact, other_article)
                     if key not in best or similarity > best[key][0]:
                         best[key] = (similarity, other)
+    stage = _death_tolls(timely, article_of)
     relations = {}
     for (fa, fb) in pairs:
         a, b = (fa, fb) if fa.row < fb.row else (fb, fa)
-        relations[(fa, fb)] = _relation(a, b, facts, dates[article_of[a.row]], dates[article_of[b.row]])
+        art_a, art_b = article_of[a.row], article_of[b.row]
+        one_stage = (dates[art_a] is not None and dates[art_a] == dates[art_b]
+                     and stage.get(art_a) is not None and stage.get(art_a) == stage.get(art_b))
+        relations[(fa, fb)] = _relation(a, b, facts, dates[art_a], dates[art_b], one_stage=one_stage)
     relations = _unreached_tolls(relations, dates, article_of)
     # A figure that agrees with a figure of the other sentence ("$600bn ($1.05 trillion)" /
     # "$589bn") has found its counterpart: the other sentence's other figure is of something else.
@@ -301,7 +310,10 @@ def _near_days(a: Fact, b: Fact) -> bool:
 
 
 def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | None, date_b: date | None,
-              tolls_rise: bool = True) -> str:
+              tolls_rise: bool = True, one_stage: bool = False) -> str:
+    """`one_stage`: the two articles are of one day and give the same death toll, so they tell
+    the story at one moment: their counts of the missing or the relocated cannot have moved between
+    them (CASUALTIES aside)."""
     if a.low <= b.high and b.low <= a.high:
         return "agrees"
     if a.kind in ("weekday", "date"):
@@ -317,7 +329,7 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if _sum_of_parts(a, facts[b.row]) or _sum_of_parts(b, facts[a.row]):
         return "agrees"
     if a.role in TOLLS and tolls_rise:
-        if _same_stage(a, b, facts):
+        if _same_stage(a, b, facts) or (one_stage and a.role not in CASUALTIES):
             return "number"
         if not (date_a and date_b and date_a != date_b):
             # two tolls of one day: the count rose between the two reports more often than
@@ -346,6 +358,17 @@ def _same_stage(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]]) -> bool:
     return (total_a is not None and total_b is not None and total_a is not a and total_b is not b
             and total_a.low == total_b.low and total_a.high == total_b.high and total_a.low >= SMALL_COUNT
             and a.high < total_a.low and b.high < total_b.low)
+
+
+def _death_tolls(facts: Sequence[Fact], article_of: Sequence[int]) -> dict[int, float]:
+    """Each article's death toll, the story's clock: its largest count of the dead ("at least 44"
+    is 44)."""
+    tolls: dict[int, float] = {}
+    for fact in facts:
+        if fact.kind == "count" and fact.role == "dead" and fact.low >= SMALL_COUNT:
+            article = article_of[fact.row]
+            tolls[article] = max(tolls.get(article, 0.0), fact.low)
+    return tolls
 
 
 def _unreached_tolls(relations: dict[tuple[Fact, Fact], str], dates: Sequence[date | None],

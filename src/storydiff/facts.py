@@ -40,6 +40,7 @@ ROLES = {
     "injure": "injured", "wound": "injured", "injury": "injured", "hurt": "injured",
     "arrest": "arrested", "detain": "arrested", "hold": "arrested",
     "evacuate": "evacuated", "relocate": "evacuated", "flee": "evacuated", "displace": "evacuated",
+    "evacuation": "evacuated", "relocation": "evacuated", "detention": "arrested",
     "hospitalise": "hospitalised", "hospitalize": "hospitalised", "treat": "hospitalised",
     "unaccounted": "missing", "unreachable": "missing",
     # a figure that went down: shares, indices, market value and fortunes in a selloff
@@ -67,7 +68,7 @@ ROLE_COMPLEMENTS = {"xcomp", "ccomp", "dobj", "attr", "oprd", "acomp"}
 # Nouns that count the same things under other names.
 UNIT_SYNONYMS = {
     "story": "storey", "floor": "storey", "flat": "apartment", "unit": "apartment", "home": "apartment",
-    "persons": "people", "person": "people", "individual": "people",
+    "persons": "people", "person": "people", "individual": "people", "resident": "people",
     # who did it: "two thieves" and "four masked men" count the same gang
     **{word: "perpetrator" for word in (
         "thief", "robber", "man", "suspect", "attacker", "assailant", "gunman", "perpetrator", "burglar",
@@ -386,9 +387,28 @@ def _role_of(token) -> str:
             return next((ROLES[word] for t in complements for word in (t.lemma_.lower(), t.lower_) if word in ROLES), "")
         if current.dep_ == "ROOT" or current.head is current:
             return ""
+        if _makes_up(current):
+            return "comprises"
         current = current.head
         seen += 1
     return ""
+
+
+# Nouns that count or gather what follows "of" ("a total of 44 people", "a group of 12"): the
+# figure is their count, not what a place is made of.
+QUANTITY_NOUNS = {"total", "number", "group", "crowd", "team", "majority", "minority", "dozen", "hundred",
+                  "thousand", "million", "rest", "tally", "count", "figure", "share", "batch", "set", "lot",
+                  "list", "series", "wave", "family", "body", "identity", "name"}
+
+
+def _makes_up(prep) -> bool:
+    """"A complex of about 2,000 apartments", "towers with 4,800 residents": what a place is
+    made of or holds. Not "the deaths of 44 people" (a role) nor "a total of 44" (a count)."""
+    if prep.dep_ != "prep" or prep.lower_ not in ("of", "with") or prep.head.pos_ != "NOUN":
+        return False
+    noun = prep.head.lemma_.lower()
+    # "the evacuation of 900 residents" is the role of "evacuate"
+    return noun not in QUANTITY_NOUNS and not any(len(word) >= 5 and noun.startswith(word[:-1]) for word in ROLES)
 
 
 def _verb_of(token) -> str:

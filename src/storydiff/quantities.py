@@ -26,9 +26,10 @@ SMALL = {
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9, "b": 1e9}
 CURRENCY_SYMBOL = {"$": "dollar", "€": "euro", "£": "pound"}
 CURRENCY_WORD = {"dollar": "dollar", "euro": "euro", "pound": "pound", "usd": "dollar", "eur": "euro"}
-# "about 4,000" and a round "$600bn" cover this share of their value either way (the editors'
-# rule on the development stories: "$600bn" vs "$589 billion" is rounding, "about 4,000" vs
-# "about 4,800" and "1,800" vs "about 2,000" are different figures).
+# "about 4,000" and a round "$600bn" cover this share of their value either way, "nearly 2,000"
+# this share below it (the editors' rule on the development stories: "$600bn" vs "$589 billion"
+# and "almost 800" vs 767 are rounding, "about 4,000" vs "about 4,800" and "1,800" vs "nearly
+# 2,000" are different figures).
 ROUND_FIGURE_SHARE = 0.05
 # qualifier -> how it turns a value v into an interval
 QUALIFIERS = {
@@ -258,10 +259,10 @@ def _interval(value: float, qualifier: str | None, rounding: float = 0.0) -> tup
     if rule == "approx":
         slack = max(rounding, ROUND_FIGURE_SHARE * value)
         return value - slack, value + slack
-    if rule == "near_below":  # "almost 800" is under 800: "more than 800" does not meet it
-        return value * 0.9, value
+    if rule == "near_below":  # "almost 800" is under 800 (767 is almost 800; 1,800 is not nearly 2,000)
+        return value * (1 - ROUND_FIGURE_SHARE), value
     if rule == "near_above":
-        return value, value * 1.1
+        return value, value * (1 + ROUND_FIGURE_SHARE)
     if rule is None:
         return value - rounding, value + rounding
     if rule == "min":
