@@ -171,7 +171,7 @@ CREATE TABLE IF NOT EXISTS claim_members (
 CREATE TABLE IF NOT EXISTS facts (
     story_id     VARCHAR NOT NULL,
     sentence_id  VARCHAR NOT NULL,
-    kind         VARCHAR NOT NULL,        -- count, money, percent, date, weekday, ordinal, age, status
+    kind         VARCHAR NOT NULL,        -- count, money, percent, date, weekday, ordinal, age, status, multiple ("nearly doubled")
     value_text   VARCHAR NOT NULL,        -- as written ("at least 44", "$589 billion"); a status: postponed, cancelled, went ahead
     low          DOUBLE NOT NULL,         -- the interval it allows (bounds, ranges, rounding); a status: its index
     high         DOUBLE NOT NULL,

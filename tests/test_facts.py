@@ -164,6 +164,17 @@ def test_a_count_after_of_keeps_its_own_role(text, role):
     assert one_fact(text, "count").role == role
 
 
+def test_a_multiple_said_with_a_verb_is_a_figure():
+    (nearly,) = facts_of("The loss nearly doubled the previous record.")
+    assert (nearly.kind, nearly.low, nearly.high, nearly.value_text) == ("multiple", 1.9, 2.0, "nearly doubled")
+    assert not facts_of("He doubles as a coach on a double-decker bus.")
+    conflict = figure_conflict(*extract_facts(["The loss nearly doubled the previous record.",
+                                               "The loss more than doubled the previous record."]))
+    assert (conflict.kind, conflict.value_a, conflict.value_b) == ("number", "nearly doubled", "more than doubled")
+    assert not figure_conflict(*extract_facts(["The loss doubled the previous record.",
+                                               "The loss nearly doubled the previous record."]))
+
+
 def test_two_breakdowns_of_the_same_total_toll_contradict_even_on_one_day():
     texts = ["Thailand has suffered 20 fatalities, including 13 civilians and seven soldiers.",
              "Thailand said 20 people were killed, including 14 civilians and six soldiers.",

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .quantities import MONTHS, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
+from .quantities import MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
                        status_of)
 
@@ -90,7 +90,7 @@ AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I)
 @dataclass(frozen=True)
 class Fact:
     row: int  # sentence row in the story
-    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status'
+    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status', 'multiple'
     low: float
     high: float
     unit: str  # currency, 'percent', 'date', 'weekday', 'years', or the noun counted (lemma)
@@ -164,7 +164,7 @@ _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORD
 
 
 def _may_state_a_fact(text: str) -> bool:
-    return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text))
+    return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text) or MULTIPLE.search(text))
 
 
 def _facts_of_doc(doc) -> list[Fact]:
@@ -302,6 +302,10 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
         kind, unit_name, counted = "percent", "percent", ""
     elif unit == {"date"}:
         kind, unit_name, counted = "date", "date", ""
+    elif unit == {"times"}:
+        if number.pos_ != "VERB" or any(c.dep_ == "prep" and c.lower_ == "as" for c in number.children):
+            return None  # "a double-decker", "doubles as a coach" is no figure
+        kind, unit_name, counted = "multiple", "times", ""
     elif any(u.startswith("ordinal ") for u in unit):
         kind, unit_name, counted = "ordinal", sorted(unit)[0], ""
     else:

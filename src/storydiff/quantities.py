@@ -97,6 +97,10 @@ DATE = re.compile(
     rf"\b(?:(?P<month>{_months})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_months}))\b"
 )
 
+# A figure said with a verb: "more than doubled the previous record" is a multiple above 2.
+MULTIPLES = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5}
+MULTIPLE = re.compile(rf"\b(?:(?P<qual>{_qualifiers})\s+)?(?P<verb>{'|'.join(MULTIPLES)})(?:e|ed|es|ing)\b", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -119,6 +123,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
     found = _dates(text)
     taken = [(q.start, q.end) for q in found]
     found += [q for q in _ordinals(text) if not _inside(q, taken)]
+    found += _multiples(text)
     taken = [(q.start, q.end) for q in found]
     for match in QUANTITY.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
@@ -150,6 +155,15 @@ def _dates(text: str) -> list[Quantity]:
         if 1 <= day <= 31:
             value = float(month * 100 + day)
             found.append(Quantity(value, value, frozenset({"date"}), match.start(), match.end()))
+    return found
+
+
+def _multiples(text: str) -> list[Quantity]:
+    """"Nearly doubled", "more than tripled": a multiple of what came before, unit "times"."""
+    found = []
+    for match in MULTIPLE.finditer(text):
+        low, high = _interval(MULTIPLES[match.group("verb").lower()], match.group("qual"))
+        found.append(Quantity(low, high, frozenset({"times"}), match.start(), match.end()))
     return found
 
 
