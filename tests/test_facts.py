@@ -164,6 +164,16 @@ def test_a_count_after_of_keeps_its_own_role(text, role):
     assert one_fact(text, "count").role == role
 
 
+def test_the_same_count_of_another_kind_of_place_contradicts():
+    provinces = "Thailand imposed martial law in eight border provinces."
+    conflict = figure_conflict(*extract_facts([provinces, "Martial law was imposed in eight districts of Trat province."]))
+    assert (conflict.kind, conflict.value_a, conflict.value_b) == ("unit", "eight border provinces", "eight districts")
+    # a sentence that counts both kinds of place tells them apart; other counts are other figures
+    both = figure_conflict(*extract_facts([provinces, "The fighting spread to eight districts in two provinces."]))
+    assert (both.kind, both.value_b) == ("number", "two provinces")  # out of context, provinces vs provinces
+    assert not figure_conflict(*extract_facts([provinces, "Martial law was imposed in five districts."]))
+
+
 def test_a_multiple_said_with_a_verb_is_a_figure():
     (nearly,) = facts_of("The loss nearly doubled the previous record.")
     assert (nearly.kind, nearly.low, nearly.high, nearly.value_text) == ("multiple", 1.9, 2.0, "nearly doubled")

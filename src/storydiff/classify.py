@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # 'number', 'date', 'status', 'number-revised', 'number-update' (facts), 'negation', 'nli'
+    kind: str  # 'number', 'date', 'status', 'unit', 'number-revised', 'number-update' (facts), 'negation', 'nli'
     score: float  # 0..1, how sure the detector is
     span_a: tuple[int, int] | None  # the differing text in each sentence, for highlighting
     span_b: tuple[int, int] | None

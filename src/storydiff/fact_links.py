@@ -18,9 +18,13 @@ Two figures of one slot then:
   called confirmed, final or revised;
 - contradict (`number`) when one is a toll no other outlet gave and a later report still puts
   lower: it was never the count, and it is set against the settled count, not earlier ones;
+- contradict as `number` when both articles are of one day and give the same death toll (one
+  moment of the story) and their counts of the missing or the relocated differ;
 - else contradict (`number`, `date` for days and dates, `status` for what became of an event or
   a named person and the charge against the arrested: statuses.py); a person injured in one
   report and dead in a later one is an update.
+- The same count of another kind of place ("eight provinces" / "eight districts") contradicts
+  (`unit`) unless a sentence counts both kinds.
 """
 
 from __future__ import annotations
@@ -31,11 +35,11 @@ from datetime import date
 
 import numpy as np
 
-from .facts import LIGHT_VERBS, MAY_FALL, TIME_UNITS, WEEKDAYS, Fact
+from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
 from .statuses import PERSON_UNIT
 
-CONTRADICTING = ("number", "number-revised", "date", "status")
+CONTRADICTING = ("number", "number-revised", "date", "status", "unit")
 SMALL_COUNT = 10
 MIN_CONTEXT_WORDS = 5
 # Contexts this alike say the figures are of one thing whatever their values.
@@ -52,7 +56,7 @@ TOLLS = {"dead", "injured", "missing", "hospitalised", "evacuated", "arrested", 
 class FactLink:
     a: Fact  # a.row < b.row, in articles of different sources
     b: Fact
-    relation: str  # 'agrees', 'number', 'number-update', 'number-revised', 'date'
+    relation: str  # 'agrees', 'number-update', or a contradiction: CONTRADICTING
     similarity: float  # cosine of the two sentences
     confidence: float  # 0..1: how sure storydiff is that these are figures of one thing
 
@@ -67,8 +71,8 @@ def contexts_to_embed(facts: Sequence[Sequence[Fact]], article_of: Sequence[int]
     flat = [f for row_facts in facts for f in row_facts]
     articles: dict[tuple[str, str], set[int]] = {}
     for fact in flat:
-        articles.setdefault((fact.kind, fact.unit), set()).add(article_of[fact.row])
-    return [i for i, f in enumerate(flat) if len(articles[(f.kind, f.unit)]) > 1]
+        articles.setdefault(slot_key(fact), set()).add(article_of[fact.row])
+    return [i for i, f in enumerate(flat) if len(articles[slot_key(f)]) > 1]
 
 
 def context_vectors(n_facts: int, embedded: Sequence[int], vectors: np.ndarray) -> np.ndarray:
@@ -90,14 +94,15 @@ def figure_conflict(facts_a: Sequence[Fact], facts_b: Sequence[Fact], settings: 
     found, agreeing = None, set()
     for fa in rows_a:
         for fb in rows_b:
-            if (fa.kind, fa.unit) != (fb.kind, fb.unit) or not _same_slot(fa, fb, 1.0, settings):
+            if (slot_key(fa) != slot_key(fb) or not _same_slot(fa, fb, 1.0, settings)
+                    or _places_told_apart(fa, fb, [rows_a, rows_b])):
                 continue
             relation = _relation(fa, fb, [rows_a, rows_b], None, None, tolls_rise=False)
             if relation == "agrees":
-                agreeing.add((fa.kind, fa.unit))
+                agreeing.add(slot_key(fa))
             elif relation in CONTRADICTING and found is None:
                 found = (fa, fb, relation)
-    if found is None or (found[0].kind, found[0].unit) in agreeing:
+    if found is None or slot_key(found[0]) in agreeing:
         return None
     fa, fb, relation = found
     return Conflict(relation, 1.0, (fa.start, fa.end), (fb.start, fb.end), fb.low > fa.high, fa.slot_label, None,
@@ -132,9 +137,17 @@ def figure_slots(facts: Sequence[Sequence[Fact]], links: Sequence[FactLink]) -> 
     return {key: (numbering.setdefault(find(key), len(numbering)), status.get(key, "single")) for key in keys}
 
 
+def slot_key(fact: Fact) -> tuple[str, str]:
+    """What a figure may be compared with: its kind and unit; districts and provinces are both
+    places counted, so that "eight provinces" / "eight districts" can be set side by side."""
+    return (fact.kind, PLACES if fact.kind == "count" and fact.unit in ADMIN_AREAS else fact.unit)
+
+
 def value_text(fact: Fact) -> str:
     if fact.kind == "weekday":
         return WEEKDAYS[int(fact.low)].capitalize()
+    if slot_key(fact)[1] == PLACES:
+        return f"{fact.value_text} {fact.counted}"
     return fact.value_text
 
 
@@ -168,7 +181,7 @@ def link_facts(
             continue  # "a blaze in 1962 also killed 44 people": a figure of another event
         if fact.kind != "date" and published and any(month != published.month for month in fact.months):
             continue  # "the previous record drop in September": another time
-        by_unit.setdefault((fact.kind, fact.unit), []).append(fact)
+        by_unit.setdefault(slot_key(fact), []).append(fact)
         timely.append(fact)
     best: dict[tuple[Fact, int], tuple[float, Fact]] = {}
     pairs: dict[tuple[Fact, Fact], float] = {}
@@ -191,7 +204,7 @@ def link_facts(
                 if art_a == art_b or source_of[art_a] == source_of[art_b]:
                     continue
                 similarity = float(sims[i, j])
-                if not _same_slot(fa, fb, similarity, settings):
+                if not _same_slot(fa, fb, similarity, settings) or _places_told_apart(fa, fb, facts):
                     continue
                 pairs[(fa, fb)] = similarity
                 for fact, other_article, other in ((fa, art_b, fb), (fb, art_a, fa)):
@@ -236,7 +249,7 @@ def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequenc
         # figures of different companies or people are different disagreements; the day of the
         # happening is one, whoever the sentences name
         names = frozenset() if link.a.kind in ("weekday", "date") else link.a.entities & link.b.entities
-        key = (article_of[link.a.row], article_of[link.b.row], link.a.kind, link.a.unit, link.a.role, link.b.role, names)
+        key = (article_of[link.a.row], article_of[link.b.row], *slot_key(link.a), link.a.role, link.b.role, names)
         if key not in kept or link.similarity > kept[key].similarity:
             kept[key] = link
     return others + list(kept.values())
@@ -252,6 +265,10 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
     if a.kind == "status":  # one event: the same unit, and one name where both give one (the
         # Sugar Bowl is the Allstate Sugar Bowl, not the Orange Bowl)
         return not (a.entities and b.entities) or a.entities <= b.entities or b.entities <= a.entities
+    if a.unit != b.unit:
+        # "eight districts" / "eight provinces" may be one count told wrong (8 and 2 are not); the
+        # names in such sentences are the places listed, not whose figure it is
+        return (a.low, a.high) == (b.low, b.high) and a.role == b.role and similarity >= settings.min_similarity_weak
     if a.kind not in ("weekday", "date") and similarity < SAME_CONTEXT and not _comparable(a, b, settings.max_ratio):
         return False
     if a.entities and b.entities and not _shared_names(a, b):
@@ -277,6 +294,12 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
         # "shares fell 17%" is any company's shares unless the same name is on both sides
         needed = max(needed, settings.min_similarity_unnamed)
     return similarity >= needed
+
+
+def _places_told_apart(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]]) -> bool:
+    """"Eight districts in four provinces" counts both kinds of place: its eight districts are
+    not another outlet's eight provinces told wrong."""
+    return a.unit != b.unit and (any(f.unit == b.unit for f in facts[a.row]) or any(f.unit == a.unit for f in facts[b.row]))
 
 
 def _near(a: Fact, b: Fact, gap: float) -> bool:
@@ -314,6 +337,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     """`one_stage`: the two articles are of one day and give the same death toll, so they tell
     the story at one moment: their counts of the missing or the relocated cannot have moved between
     them (CASUALTIES aside)."""
+    if a.unit != b.unit:
+        return "unit"  # the same count of places, of another kind: eight provinces vs eight districts
     if a.low <= b.high and b.low <= a.high:
         return "agrees"
     if a.kind in ("weekday", "date"):

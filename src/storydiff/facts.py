@@ -74,6 +74,11 @@ UNIT_SYNONYMS = {
         "thief", "robber", "man", "suspect", "attacker", "assailant", "gunman", "perpetrator", "burglar",
         "raider", "intruder", "culprit")},
 }
+# Kinds of place an authority counts in: "eight provinces" and "eight districts" are two
+# tellings of one count when all else is the same, one of them wrong (slot unit PLACES).
+ADMIN_AREAS = {"province", "district", "county", "region", "prefecture", "municipality", "governorate",
+               "department", "canton", "oblast", "subdistrict", "village", "town", "city", "state"}
+PLACES = "places"
 # Spans of time: "60 years" and "nine years" are figures of the same thing only with the same verb.
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -114,6 +119,8 @@ class Fact:
             return f"day ({self.role or self.verb}){who}".strip()
         if self.kind == "age":
             return f"age{who}"
+        if self.kind == "count" and self.unit in ADMIN_AREAS:
+            return f"places{' ' + self.role if self.role else ''}"
         if self.kind == "status":
             return f"charge against {self.counted}" if self.unit.startswith("charge") else f"what became of {self.counted}"
         what = self.counted or self.unit
