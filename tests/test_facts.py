@@ -164,6 +164,19 @@ def test_a_count_after_of_keeps_its_own_role(text, role):
     assert one_fact(text, "count").role == role
 
 
+def test_a_list_of_the_dead_gives_each_named_person_a_fate():
+    texts = ["Among the injured is Nikyra Cheyenne Dedeaux, a student from Gulfport.",
+             "Also confirmed dead were Nicole Perez, 27, of Metairie; Martin “Tiger” Bech, 27, of Lafayette; "
+             "and Nikyra Dedeaux, 18, of Gulfport.",
+             "Police said on Monday, 2 hours later, that the dead were mostly tourists."]
+    facts, links = story_links(texts, [0, 1, 2], ["2025-01-01"] * 3)
+    assert [(f.counted, f.value_text) for f in facts[1] if f.kind == "status"] == [
+        ("Nicole Perez", "dead"), ("Martin “Tiger” Bech", "dead"), ("Nikyra Dedeaux", "dead")]
+    assert not [f for f in facts[2] if f.kind == "status"]  # a day and a number name no one
+    (link,) = [link for link in links if link.a.kind == "status"]
+    assert (link.relation, link.b.counted) == ("status", "Nikyra Dedeaux")
+
+
 def test_the_same_count_of_another_kind_of_place_contradicts():
     provinces = "Thailand imposed martial law in eight border provinces."
     conflict = figure_conflict(*extract_facts([provinces, "Martial law was imposed in eight districts of Trat province."]))

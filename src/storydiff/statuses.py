@@ -15,7 +15,8 @@ scheduled happening ("the parade") is met only by the same noun; anything else (
 cancelled") states no status: such things are delayed and cancelled in part.
 
 A named person killed in one report and injured in another of the same day is a contradiction
-too, and so are two charges for the same number of arrests.
+too (a person's fate comes from the parse, or from a list of the dead or injured that names each
+with an age), and so are two charges for the same number of arrests.
 """
 
 from __future__ import annotations
@@ -113,6 +114,23 @@ FATES = ("dead", "injured")
 FATE_VERBS = {"kill": "dead", "die": "dead", "injure": "injured", "wound": "injured", "hurt": "injured"}
 FATE_GROUPS = {"dead": "dead", "killed": "dead", "injured": "injured", "wounded": "injured", "hurt": "injured"}
 PERSON_UNIT = "fate of a person"
+
+
+# A list of the dead or injured, each named with an age: "Also confirmed dead were Nicole Perez,
+# 27, of Metairie; ... and Nikyra Dedeaux, 18, of Gulfport" (a parse of such lists goes astray).
+LISTED_FATE = re.compile(r"\b(?:(dead|killed)|(injured|wounded))\s+(?:were|are|include[sd]?)\b"
+                         r"|\bthose\s+(?:(killed|who died)|(injured|wounded))\s+(?:were|are|include[sd]?)\b", re.I)
+_NAME_WORD = r"(?:[A-Z][\w'’-]+|[“\"][A-Z][\w'’-]+[”\"])"
+NAMED_WITH_AGE = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}),\s+\d{{1,3}}\b")
+
+
+def listed_fates(text: str) -> list[tuple[str, str, int, int]]:
+    """(fate, name, start, end) for each person a list of the dead or injured names with an age."""
+    cue = LISTED_FATE.search(text)
+    if cue is None:
+        return []
+    fate = "dead" if cue.group(1) or cue.group(3) else "injured"
+    return [(fate, match.group(1), match.start(1), match.end(1)) for match in NAMED_WITH_AGE.finditer(text, cue.end())]
 
 
 def fate_of(token) -> tuple[str, list] | None:
