@@ -164,6 +164,18 @@ def test_a_count_after_of_keeps_its_own_role(text, role):
     assert one_fact(text, "count").role == role
 
 
+def test_the_day_a_happening_began_is_compared_on_less_alike_contexts():
+    texts = ["Since the military confrontation started on June 24, at least 15 people have died.",
+             "The violence, which began on July 24, has displaced thousands.",
+             "The talks, which were held on July 24, ended without a deal."]
+    facts = extract_facts(texts)
+    vectors = np.full((sum(len(f) for f in facts), 4), np.sqrt(0.3) / 2, dtype=np.float32)  # cosine 0.3
+    links = link_facts(facts, vectors, np.zeros((3, 4), dtype=np.float32), [0, 1, 2], [0, 1, 2], [None] * 3,
+                       FactSettings())
+    dates = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "date"}
+    assert dates == {(0, 1): "date"}  # began vs began; the talks were held, a moment of their own
+
+
 def test_a_list_of_the_dead_gives_each_named_person_a_fate():
     texts = ["Among the injured is Nikyra Cheyenne Dedeaux, a student from Gulfport.",
              "Also confirmed dead were Nicole Perez, 27, of Metairie; Martin “Tiger” Bech, 27, of Lafayette; "

@@ -39,6 +39,8 @@ from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKD
 from .settings import FactSettings
 from .statuses import PERSON_UNIT
 
+# verbs that say when a happening began
+BEGAN = {"start", "begin", "erupt", "break", "outbreak", "ignite", "flare"}
 CONTRADICTING = ("number", "number-revised", "date", "status", "unit")
 SMALL_COUNT = 10
 MIN_CONTEXT_WORDS = 5
@@ -285,7 +287,11 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
     if a.kind in ("weekday", "date"):
         # a story spans days: only the day of the same happening can contradict, and days two or
         # more apart are more often two moments of the story than one told wrong
-        return strong and similarity >= settings.min_similarity_day and _near_days(a, b)
+        # the day a happening began is one moment however the sentences tell the rest ("the
+        # military confrontation started on June 24" / "the violence, which began on July 24")
+        began = a.role == b.role == "happened" and a.verb in BEGAN and b.verb in BEGAN
+        needed = settings.min_similarity_began if began else settings.min_similarity_day
+        return strong and similarity >= needed and _near_days(a, b)
     if a.kind == "money" and _near(a, b, settings.near_money_gap):
         # "$118.42" and "$118.58", "$103.7bn" and "$103.6bn": sums this close are one figure
         # told twice, whether or not both clauses say whose it is ("the chipmaker's stock")

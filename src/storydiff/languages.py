@@ -121,5 +121,6 @@ def for_languages(settings: Settings, languages) -> Settings:
         facts=replace(facts, min_similarity=moved(facts.min_similarity),
                       min_similarity_weak=moved(facts.min_similarity_weak),
                       min_similarity_day=moved(facts.min_similarity_day),
+                      min_similarity_began=moved(facts.min_similarity_began),
                       min_similarity_unnamed=moved(facts.min_similarity_unnamed)),
     )

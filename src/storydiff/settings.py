@@ -90,6 +90,8 @@ class FactSettings:
     min_similarity_weak: float = 0.6
     # days of the week and dates: the same role, and sentences about the same moment
     min_similarity_day: float = 0.35
+    # ... when both say when the happening began ("started", "erupted", "broke out")
+    min_similarity_began: float = 0.25
     # money and percentages with no name shared by both clauses
     min_similarity_unnamed: float = 0.8
     # two reports of one figure are never further apart than this (ratio of the larger)
