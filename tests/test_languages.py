@@ -133,6 +133,36 @@ def test_ages_of_named_people_meet_the_english_ones(text, language):
     assert figure_conflict(extract_story_facts(["Drew Dauphin, 27, died."], ["en"])[0], [age]) is None  # another man
 
 
+@pytest.mark.parametrize("text, language, status", [
+    ("Un partido de fútbol en el cercano Superdome tuvo que ser pospuesto.", "es", "postponed"),
+    ("Le match a été annulé pour des raisons de sécurité.", "fr", "cancelled"),
+    ("Das Spiel wurde um einen Tag verschoben.", "de", "postponed"),
+    ("O jogo foi adiado para quinta-feira.", "pt", "postponed"),
+    ("El partido no fue aplazado.", "es", None),  # denied
+    ("Das Spiel wurde nicht verschoben.", "de", None),
+    ("Los vuelos fueron cancelados.", "es", None),  # no event: flights are cancelled in part
+])
+def test_what_became_of_the_event_is_read_in_other_languages(text, language, status):
+    from storydiff.fact_links import figure_conflict
+
+    statuses = [f for f in read_facts(text, language) if f.kind == "status"]
+    assert [f.value_text for f in statuses] == ([status] if status else [])
+    if status == "postponed":
+        english = extract_story_facts(["The Sugar Bowl had to be cancelled for safety reasons."], ["en"])[0]
+        assert figure_conflict(english, statuses).kind == "status"
+
+
+def test_a_list_of_the_dead_in_another_language_gives_each_person_a_fate():
+    from storydiff.fact_links import figure_conflict
+
+    text = ("Ceux qui ont été confirmés morts étaient Drew Dauphin, 26 ans, de Montgomery ; "
+            "et Nikyra Dedeaux, 18 ans, de Gulfport.")
+    fates = [f for f in read_facts(text, "fr") if f.kind == "status"]
+    assert [(f.counted, f.value_text) for f in fates] == [("Drew Dauphin", "dead"), ("Nikyra Dedeaux", "dead")]
+    english = extract_story_facts(["Among the injured is Nikyra Cheyenne Dedeaux, a student."], ["en"])[0]
+    assert figure_conflict(english, fates).value_b == "dead"
+
+
 def test_years_and_numbers_without_a_role_are_not_facts():
     assert read_facts("En 2025 el museo recibió 9 millones de visitantes.", "es") == []
 

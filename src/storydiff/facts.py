@@ -240,7 +240,7 @@ def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[in
         if not names & {*WEEKDAYS, *MONTHS}:  # "police said on Monday, 2 hours later" names no one
             found.append((status, names, start, end, person, "list"))
     both = {names for _, names, *_ in found if len({s for s, n, *_ in found if n == names}) > 1}
-    return [_status_fact(doc.text, FATES.index(status), status, PERSON_UNIT, person, names, start, end, verb,
+    return [status_fact(doc.text, FATES.index(status), status, PERSON_UNIT, person, names, start, end, verb,
                          revision, years, months)
             for status, names, start, end, person, verb in found if names not in both]
 
@@ -254,7 +254,7 @@ def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset
         return []
     name, start, end = charge
     n = int(arrested.low)
-    return [_status_fact(text, CHARGES.index(name), text[start:end], f"charge of {n} arrested", f"the {n} arrested",
+    return [status_fact(text, CHARGES.index(name), text[start:end], f"charge of {n} arrested", f"the {n} arrested",
                          frozenset(), start, end, "suspect", revision, years, months)]
 
 
@@ -272,12 +272,12 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
             continue
         what = "the event" if event.pos_ == "PRON" else " ".join(
             t.lower_ if t.dep_ == "det" else t.text for t in _phrase(event) if t.pos_ != "PUNCT")
-        facts.append(_status_fact(doc.text, STATUSES.index(status), status, unit, what, names, token.idx,
+        facts.append(status_fact(doc.text, STATUSES.index(status), status, unit, what, names, token.idx,
                                   token.idx + len(token.text), token.lemma_.lower(), revision, years, months))
     return facts
 
 
-def _status_fact(text: str, index: int, status: str, unit: str, what: str, names: frozenset[str], start: int,
+def status_fact(text: str, index: int, status: str, unit: str, what: str, names: frozenset[str], start: int,
                  end: int, verb: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> Fact:
     """A status as a fact: its value is its index in its list of statuses; the words that state
     it (the verb, or the charge) are masked in its context."""

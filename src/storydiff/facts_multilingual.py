@@ -26,6 +26,7 @@ import numpy as np
 
 from .facts import YEAR, Fact, extract_facts
 from .quantities import ROUND_FIGURE_SHARE, _interval
+from .statuses_multilingual import read_statuses
 
 READ = ("es", "fr", "de", "pt")
 
@@ -165,7 +166,8 @@ def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
 
 
 def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
-    """The counts of people with a known role, of perpetrators, and the days, in one sentence."""
+    """The counts of people with a known role, of perpetrators, the days, and the statuses
+    (statuses_multilingual.py), in one sentence."""
     facts = _days(text, language, row) + _ages(text, row)
     taken = [(f.start, f.end) for f in facts]
     years = frozenset(int(y) for y in YEAR.findall(text))
@@ -203,7 +205,7 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         facts.append(Fact(row, kind, low, high, unit, counted or (role if kind == "count" else ""), role, frozenset(), "",
                           text[start:match.end()], start, match.end(), bool(REVISION.search(text)), years,
                           masked))
-    return facts
+    return facts + read_statuses(text, language, row)
 
 
 _PATTERNS: dict[str, re.Pattern] = {}
