@@ -78,7 +78,7 @@ class FeedHandler(BaseHTTPRequestHandler):
         if path == "/sitemap-index.xml":
             return self._send(200, "application/xml", sitemap_index(base).encode())
         if path == "/home":
-            page = f'<html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>Home</body></html>'
+            page = '<html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head><body>Home</body></html>'
             return self._send(200, "text/html", page.encode())
         if path == "/malformed.xml":
             return self._send(200, "application/rss+xml", b"<rss><channel><item><title>broken")
