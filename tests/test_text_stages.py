@@ -85,7 +85,7 @@ def test_segment_caps_sentence_count():
         ("Nineteen people were killed.", 19, 19, "people"),
         ("More than 4,000 crew members were sent.", 4000.000001, float("inf"), "crew"),
         ("Turnout rose to 12% this year.", 11.501, 12.499, "percent"),
-        ("Almost 800 firefighters were sent.", 720, 800, "firefighter"),
+        ("Almost 800 firefighters were sent.", 760, 800, "firefighter"),  # within a round figure: 5 %
     ],
 )
 def test_quantities_become_intervals(text, low, high, unit):
