@@ -20,11 +20,11 @@ Two figures of one slot then:
   lower: it was never the count, and it is set against the settled count, not earlier ones;
 - contradict as `number` when both articles are of one day and give the same death toll (one
   moment of the story) and their counts of the missing or the relocated differ;
+- contradict as `unit` when they count the same number of another kind of place ("eight
+  provinces" / "eight districts"), unless a sentence counts both kinds;
 - else contradict (`number`, `date` for days and dates, `status` for what became of an event or
   a named person and the charge against the arrested: statuses.py); a person injured in one
   report and dead in a later one is an update.
-- The same count of another kind of place ("eight provinces" / "eight districts") contradicts
-  (`unit`) unless a sentence counts both kinds.
 """
 
 from __future__ import annotations

@@ -241,7 +241,7 @@ def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[in
             found.append((status, names, start, end, person, "list"))
     both = {names for _, names, *_ in found if len({s for s, n, *_ in found if n == names}) > 1}
     return [status_fact(doc.text, FATES.index(status), status, PERSON_UNIT, person, names, start, end, verb,
-                         revision, years, months)
+                        revision, years, months)
             for status, names, start, end, person, verb in found if names not in both]
 
 
@@ -255,7 +255,7 @@ def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset
     name, start, end = charge
     n = int(arrested.low)
     return [status_fact(text, CHARGES.index(name), text[start:end], f"charge of {n} arrested", f"the {n} arrested",
-                         frozenset(), start, end, "suspect", revision, years, months)]
+                        frozenset(), start, end, "suspect", revision, years, months)]
 
 
 def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
@@ -273,7 +273,7 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
         what = "the event" if event.pos_ == "PRON" else " ".join(
             t.lower_ if t.dep_ == "det" else t.text for t in _phrase(event) if t.pos_ != "PUNCT")
         facts.append(status_fact(doc.text, STATUSES.index(status), status, unit, what, names, token.idx,
-                                  token.idx + len(token.text), token.lemma_.lower(), revision, years, months))
+                                 token.idx + len(token.text), token.lemma_.lower(), revision, years, months))
     return facts
 
 
