@@ -199,6 +199,15 @@ def test_the_same_count_of_another_kind_of_place_contradicts():
     assert not figure_conflict(*extract_facts([provinces, "Martial law was imposed in five districts."]))
 
 
+def test_a_companys_stock_and_a_persons_fortune_are_different_figures():
+    stock, fortune = extract_facts(["Jensen Huang's company saw its stock drop 17% on Monday.",
+                                    "Jensen Huang witnessed a startling 20% drop in his net worth."])
+    assert (stock[0].counted, fortune[0].counted) == ("stock", "fortune")
+    assert figure_conflict(stock, fortune) is None
+    assert figure_conflict(*extract_facts(["Nvidia's stock dropped 17% on Monday.",
+                                           "Nvidia's shares plunged 19% on Monday."])).kind == "number"
+
+
 def test_a_multiple_said_with_a_verb_is_a_figure():
     (nearly,) = facts_of("The loss nearly doubled the previous record.")
     assert (nearly.kind, nearly.low, nearly.high, nearly.value_text) == ("multiple", 1.9, 2.0, "nearly doubled")

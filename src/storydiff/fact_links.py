@@ -296,6 +296,8 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
         # "$118.42" and "$118.58", "$103.7bn" and "$103.6bn": sums this close are one figure
         # told twice, whether or not both clauses say whose it is ("the chipmaker's stock")
         return similarity >= settings.min_similarity
+    if a.kind in ("money", "percent") and a.counted and b.counted and a.counted != b.counted:
+        return False  # a company's stock and a person's fortune
     if a.kind in ("money", "percent") and not _shared_names(a, b):
         # "shares fell 17%" is any company's shares unless the same name is on both sides
         needed = max(needed, settings.min_similarity_unnamed)

@@ -330,6 +330,8 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
             unit_name = UNIT_SYNONYMS.get(unit_name, unit_name)
     head = _governor(number)
     role = ROLES.get(quantity.outcome or "", "") or _role_of(number if kind == "count" else head)
+    if kind in ("money", "percent") and role in ("fell", "rose"):
+        counted = _what_changed(head)
     if kind == "count" and number.dep_ in ("amod", "compound", "nmod") and number.head.pos_ == "NOUN":
         role = "measure"  # "31-storey towers": a size of the towers, whatever they did
     if kind == "count" and unit_name in ROLES and ROLES[unit_name] in ("dead", "injured"):
@@ -339,6 +341,26 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
     return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _owners(head, number),
                 _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
                 _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"), months)
+
+
+# What a sum or a share that fell or rose is of, when the sentence says: a company's stock (its
+# shares, price and market value move together) or a person's fortune. "Its stock dropped 17%"
+# and "a 20% drop in his net worth" are two figures, whoever the sentences name.
+CHANGED = {**dict.fromkeys(("stock", "share", "price", "value", "capitalization", "capitalisation", "cap",
+                            "valuation"), "stock"),
+           **dict.fromkeys(("worth", "fortune", "wealth"), "fortune")}
+
+
+def _what_changed(head) -> str:
+    """The stock or fortune a figure's verb ("its stock dropped 17%", "lost $589 billion in market
+    value") or change noun ("a 20% drop in his net worth") is said of, or ''."""
+    nouns = [obj for prep in head.children if prep.dep_ == "prep" and prep.lower_ in ("in", "of")
+             for obj in prep.children if obj.dep_ == "pobj"]  # "lost $589 billion in market value"
+    if head.pos_ in ("VERB", "AUX"):
+        nouns = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")] + nouns
+    else:  # "the share-price drop", "its stock drop"
+        nouns = [c for c in head.children if c.dep_ == "compound"] + nouns
+    return next((CHANGED[n.lemma_.lower()] for n in nouns if n.lemma_.lower() in CHANGED), "")
 
 
 def _counted_noun(span):
