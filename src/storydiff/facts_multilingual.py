@@ -26,7 +26,7 @@ import numpy as np
 
 from .facts import YEAR, Fact, extract_facts
 from .quantities import ROUND_FIGURE_SHARE, _interval
-from .statuses_multilingual import read_statuses
+from .statuses_multilingual import NAMED_WITH_AGE, PERSON_NAME, read_statuses
 
 READ = ("es", "fr", "de", "pt")
 
@@ -303,10 +303,9 @@ def _days(text: str, language: str, row: int) -> list[Fact]:
 
 
 # "Tiger Bech, de 27 años", "Nikyra Dedeaux, 18 ans", "Tiger Bech, 27 Jahre", "der 27-jährige Tiger Bech"
-_NAME = r"(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'’-]+)"
 AGES = (
-    re.compile(_NAME + r",\s+(?:de\s+)?(?P<age>\d{1,3})\s+(?:años|ans|anos|Jahre|jahre)\b"),
-    re.compile(r"\b(?P<age>\d{1,3})-[Jj]ährige[rn]?\s+" + _NAME),
+    NAMED_WITH_AGE,
+    re.compile(r"\b(?P<age>\d{1,3})-[Jj]ährige[rn]?\s+" + PERSON_NAME),
 )
 
 

@@ -44,8 +44,9 @@ LISTED_FATE = {
     "de": re.compile(r"\b(?:(Toten|Getöteten)|(Verletzten))\s+(?:sind|waren|befinden sich)\b", re.I),
     "pt": re.compile(r"\b(?:(mort[oa]s)|(ferid[oa]s))\s+(?:eram|foram|são|incluem)\b", re.I),
 }
-NAMED_WITH_AGE = re.compile(r"(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'’-]+),\s+(?:de\s+)?\d{1,3}\s+"
-                            r"(?:años|ans|anos|Jahre)\b")
+# "Tiger Bech, de 27 años", "Nikyra Dedeaux, 18 ans" (facts_multilingual reads the ages with it too)
+PERSON_NAME = r"(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'’-]+)"
+NAMED_WITH_AGE = re.compile(PERSON_NAME + r",\s+(?:de\s+)?(?P<age>\d{1,3})\s+(?:años|ans|anos|Jahre|jahre)\b")
 
 
 def read_statuses(text: str, language: str, row: int = 0) -> list[Fact]:
