@@ -259,6 +259,17 @@ def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the
     assert {link.relation for link in links if link.a.row == 1 or link.b.row == 1} == {"number-update"}
 
 
+def test_an_undated_toll_above_the_latest_count_contradicts_it():
+    texts = ["Nineteen people were killed in the attack.", "The attack killed 15 people.",
+             "The attack killed 14 people."]
+    _, links = story_links(texts, [0, 1, 2], [None, "2025-01-01", "2025-01-07"])
+    relation = {(link.a.row, link.b.row): link.relation for link in links}
+    assert relation[(0, 1)] == relation[(0, 2)] == "number"  # 19, of any day, was never the count
+    # reports of one day only: the undated toll may be a later one
+    _, links = story_links(texts[:2], [0, 1], [None, "2025-01-01"])
+    assert {link.relation for link in links} == {"number-update"}
+
+
 def test_close_sums_of_money_are_one_figure_even_when_a_clause_names_no_one():
     texts = ["Nvidia's stock closed at $118.42 on Monday.", "The chipmaker's stock closed at $118.58.",
              "The chipmaker's stock closed at $142.10."]

@@ -28,6 +28,22 @@ def test_extract_gets_body_and_metadata_without_page_furniture(tribune):
         assert furniture not in tribune.text
 
 
+def _page(head: str, footer: str) -> str:
+    body = " ".join(["The council voted on Tuesday to close the old bridge to lorries for repairs."] * 6)
+    return f"<html><head><title>Bridge</title>{head}</head><body><article><h1>Bridge</h1><p>{body}</p></article>" \
+        f"<footer>{footer}</footer></body></html>"
+
+
+def test_extract_does_not_take_a_copyright_year_for_a_publication_day():
+    undated = extract_article(_page("", "© 2025 Example Tribune. All rights reserved."))
+    assert undated.published is None
+    on_new_year = extract_article(_page('<meta property="article:published_time" content="2025-01-01T09:00:00Z">',
+                                        "© 2025 Example Tribune."))
+    assert on_new_year.published == "2025-01-01"
+    dated = extract_article(_page('<meta property="article:published_time" content="2025-03-04T09:00:00Z">', ""))
+    assert dated.published == "2025-03-04"
+
+
 def test_extract_excludes_comments():
     html = (SAMPLE_DIR / "louvre-heist" / "riverside.html").read_text(encoding="utf-8")
     assert "stunning" not in extract_article(html).text

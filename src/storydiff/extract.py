@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
+from htmldate import find_date
 
 from .errors import ExtractError
 from .languages import declared_language, detect_language
@@ -24,8 +25,8 @@ class ExtractedArticle:
     language: str | None = None  # ISO 639-1, from the text (languages.py)
 
 
-# Part of the extraction cache key: bump when detect_truncation or the fields change.
-EXTRACTION_RULES = 2
+# Part of the extraction cache key: bump when detect_truncation, publication_date or the fields change.
+EXTRACTION_RULES = 3
 
 
 def extractor_id(max_chars: int) -> str:
@@ -55,11 +56,24 @@ def extract_article(html: str, url: str | None = None, max_chars: int = 200_000)
         text=text,
         title=document.title or None,
         author=document.author or None,
-        published=document.date or None,
+        published=publication_date(html, document.date),
         site_name=document.sitename or None,
         truncated=detect_truncation(html, text),
         language=detect_language(text, declared_language(html)),
     )
+
+
+def publication_date(html: str, found: str | None) -> str | None:
+    """The date trafilatura found, unless it is a year passed off as a day. With no date in its
+    metadata, htmldate falls back on the page's copyright line ("© 2025") or a bare year and reports
+    1 January of it; storydiff tells updates from contradictions by these dates, and an undated
+    article is better than one dated to a day it was not published. So 1 January stands only where
+    the page's metadata gives it."""
+    if not found:
+        return None
+    if found.endswith("-01-01") and find_date(html, extensive_search=False) != found:
+        return None
+    return found
 
 
 # Phrases a paywall puts where the article stops; specific enough not to match a site's

@@ -418,10 +418,17 @@ def _unreached_tolls(relations: dict[tuple[Fact, Fact], str], dates: Sequence[da
     out = dict(relations)
     for peak, others in linked.items():
         when = dates[article_of[peak.row]]
-        if when is None or peak.high == float("inf") or any(other.low >= peak.low for other in others):
+        if peak.high == float("inf") or any(other.low >= peak.low for other in others):
             continue
-        later_lower = [other.high for other in others
-                       if (dates[article_of[other.row]] or when) > when and other.high < peak.low]
+        if when is None:
+            # an undated report may be of any day: its toll was never the count when reports of
+            # two or more days all put it lower, the latest too
+            days = {dates[article_of[other.row]] for other in others} - {None}
+            later_lower = [other.high for other in others
+                           if len(days) > 1 and dates[article_of[other.row]] == max(days) and other.high < peak.low]
+        else:
+            later_lower = [other.high for other in others
+                           if (dates[article_of[other.row]] or when) > when and other.high < peak.low]
         if not later_lower:
             continue
         settled = max(later_lower)
