@@ -4,12 +4,15 @@ Sentences are written for these tests; the failures they exercise are the ones i
 from real coverage (totals vs parts, subsets, different facts sharing a unit, rising tolls).
 """
 
+from datetime import date
+
 import numpy as np
 import pytest
 
 from storydiff.classify import NumberRule
-from storydiff.fact_links import figure_conflict, figure_slots, link_facts
+from storydiff.fact_links import calendar_slips, figure_conflict, figure_slots, link_facts
 from storydiff.facts import extract_facts, same_moment
+from storydiff.facts_multilingual import read_facts
 from storydiff.settings import FactSettings
 
 
@@ -268,6 +271,34 @@ def test_an_undated_toll_above_the_latest_count_contradicts_it():
     # reports of one day only: the undated toll may be a later one
     _, links = story_links(texts[:2], [0, 1], [None, "2025-01-01"])
     assert {link.relation for link in links} == {"number-update"}
+
+
+def test_a_weekday_the_calendar_puts_on_another_date_contradicts_the_outlets_that_date_it_rightly():
+    texts = ["Tensions escalated on Thursday (July 25), and 100,000 people fled.",
+             "Deadly clashes erupted along the border on Thursday, July 24.",
+             "Les affrontements ont débuté jeudi 24 juillet.",
+             "A report published on Saturday, July 26, gave the toll.",
+             "A report published on Friday, July 25, gave the toll."]
+    facts = extract_facts(texts[:2] + [""] + texts[3:])
+    facts[2] = read_facts(texts[2], "fr", 2)
+    def slips(published):
+        found = calendar_slips(facts, texts, np.zeros((5, 4), dtype=np.float32), [0, 1, 2, 3, 4], [0, 1, 2, 3, 4],
+                               [date.fromisoformat(day) if day else None for day in published])
+        assert all(link.relation == "date" for link in found)
+        return {(link.a.row, link.b.row): (link.a.value_text, link.b.value_text) for link in found}
+
+    found = slips(["2025-07-25"] * 5)
+    # July 25, 2025 was a Friday: "Thursday (July 25)" is wrong against each right Thursday, in
+    # any language; the right Friday, July 25 names the same date with its right weekday.
+    # Saturday, July 26 (another weekday, another date) is not set against it, and right days
+    # never against each other.
+    assert found == {(0, 1): ("July 25", "July 24"), (0, 2): ("July 25", "24 juillet"), (0, 4): ("Thursday", "Friday")}
+    assert slips([None] * 5) == {}  # with no year said or known there is no calendar to check
+    # the story's linking adds them
+    vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2
+    links = link_facts(facts, vectors, np.zeros((5, 4), dtype=np.float32), [0, 1, 2, 3, 4], [0, 1, 2, 3, 4],
+                       ["2025-07-25"] * 5, FactSettings(), texts)
+    assert any((link.a.row, link.b.row, link.relation) == (0, 4, "date") for link in links)
 
 
 def test_close_sums_of_money_are_one_figure_even_when_a_clause_names_no_one():

@@ -316,7 +316,7 @@ def align_story(
     distinct = list(dict.fromkeys(pairs[i] for i in (_priority_order(candidates) if budget else range(len(pairs)))
                                   if judgeable[i]))
     fact_links = link_facts(facts, fact_vectors, vectors, article_of, source_of, published_of or [None] * n_articles,
-                            fact_settings or FactSettings()) if facts else []
+                            fact_settings or FactSettings(), texts) if facts else []
     if isinstance(detector, PairJudge):
         # where the figures of two sentences are linked they decide, and both sentences are in one
         # claim already: the model's answer could change nothing, so it is not asked

@@ -25,10 +25,15 @@ Two figures of one slot then:
 - else contradict (`number`, `date` for days and dates, `status` for what became of an event or
   a named person and the charge against the arrested: statuses.py); a person injured in one
   report and dead in a later one is an update.
+
+A weekday given with its date is checked against the calendar of its year: "Thursday (July 25)"
+in 2025 contradicts (`date`) each other outlet's right "Thursday, July 24" or "Friday, July 25",
+whatever the sentences are about.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -43,6 +48,8 @@ from .statuses import PERSON_UNIT
 BEGAN = {"start", "begin", "erupt", "break", "outbreak", "ignite", "flare"}
 CONTRADICTING = ("number", "number-revised", "date", "status", "unit")
 SMALL_COUNT = 10
+# a calendar slip is certain; that both sentences tell of one happening is not
+CALENDAR_CONFIDENCE = 0.8
 MIN_CONTEXT_WORDS = 5
 # Contexts this alike say the figures are of one thing whatever their values.
 SAME_CONTEXT = 0.9
@@ -161,6 +168,7 @@ def link_facts(
     source_of: Sequence[int],
     published_of: Sequence[str | None],
     settings: FactSettings,
+    texts: Sequence[str] | None = None,
 ) -> list[FactLink]:
     """Every pair of same-slot figures in articles of different sources, with its relation.
 
@@ -169,7 +177,9 @@ def link_facts(
     says whether two figures are figures of the same thing: a short context loses what its
     sentence says ("The raid lasted just N minutes" / "The heist lasted about N minutes", 0.42).
     For each figure, only its most similar same-slot figure in each other article is linked:
-    an outlier sentence is set against one sentence per other outlet, as an editor lists it."""
+    an outlier sentence is set against one sentence per other outlet, as an editor lists it.
+    With the sentences' `texts`, a weekday given with its date that the calendar contradicts is
+    set against the other outlets' right ones (calendar_slips)."""
     flat = [f for row_facts in facts for f in row_facts]
     if not flat:
         return []
@@ -235,8 +245,63 @@ def link_facts(
         if relation != "agrees" and ((a, b.row) in matched or (b, a.row) in matched):
             continue
         links.append(FactLink(a, b, relation, round(similarity, 4), _confidence(a, b, similarity, settings)))
+    if texts is not None:
+        linked = {(link.a, link.b) for link in links}
+        links += [link for link in calendar_slips(facts, texts, sentence_vectors, article_of, source_of, dates)
+                  if (link.a, link.b) not in linked]
     return sorted(_one_disagreement_per_outlet_pair(links, article_of),
                   key=lambda link: (link.a.row, link.b.row, link.a.start, link.b.start))
+
+
+# What may stand between a weekday and its date: "Thursday, July 24", "Thursday (July 25)",
+# "July 24 (Thursday)", "jeudi 24 juillet", "sábado 26 de julio", "Donnerstag, dem 24. Juli".
+WEEKDAY_WITH_DATE = re.compile(r"[\s,(]*(?:the|le|el|de|dem|den|der|o|a)?[\s,(]*", re.IGNORECASE)
+
+
+def _calendar_days(row_facts: Sequence[Fact], text: str, year: int | None) -> list[tuple[Fact, Fact, bool]]:
+    """(weekday, date, right) for each weekday a sentence gives with its date; `right` says
+    whether the calendar of the figure's year (else the article's) agrees."""
+    out = []
+    for day in (f for f in row_facts if f.kind == "weekday"):
+        for when in (f for f in row_facts if f.kind == "date"):
+            first, second = sorted((day, when), key=lambda f: f.start)
+            if not WEEKDAY_WITH_DATE.fullmatch(text[first.end:second.start]):
+                continue
+            on = next(iter(when.years), year) if len(when.years) <= 1 else None
+            if on is None:
+                continue  # no year: no calendar to check against
+            month, day_of_month = divmod(int(when.low), 100)
+            try:
+                out.append((day, when, date(on, month, day_of_month).weekday() == int(day.low)))
+            except ValueError:
+                continue  # "February 30": no day at all
+    return out
+
+
+def calendar_slips(facts: Sequence[Sequence[Fact]], texts: Sequence[str], sentence_vectors: np.ndarray,
+                   article_of: Sequence[int], source_of: Sequence[int], dates: Sequence[date | None]) -> list[FactLink]:
+    """A weekday given with a date the calendar puts on another day ("Thursday (July 25)" in 2025)
+    contradicts the outlets that give that weekday or that date rightly ("Thursday, July 24"):
+    whatever each sentence is about, one calendar holds for all of them."""
+    days = [(row, *found) for row, row_facts in enumerate(facts)
+            for found in _calendar_days(row_facts, texts[row], dates[article_of[row]].year if dates[article_of[row]] else None)]
+    links = []
+    for wrong_row, wrong_day, wrong_date, right in days:
+        if right:
+            continue
+        for row, day, when, other_right in days:
+            if not other_right or source_of[article_of[row]] == source_of[article_of[wrong_row]]:
+                continue
+            if day.low == wrong_day.low:
+                pair = (wrong_date, when)  # the same weekday, another date
+            elif when.low == wrong_date.low:
+                pair = (wrong_day, day)  # the same date, another weekday
+            else:
+                continue
+            a, b = sorted(pair, key=lambda f: f.row)
+            similarity = float(sentence_vectors[a.row] @ sentence_vectors[b.row])
+            links.append(FactLink(a, b, "date", round(similarity, 4), CALENDAR_CONFIDENCE))
+    return links
 
 
 def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequence[int]) -> list[FactLink]:
