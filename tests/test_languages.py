@@ -167,6 +167,13 @@ def test_years_and_numbers_without_a_role_are_not_facts():
     assert read_facts("En 2025 el museo recibió 9 millones de visitantes.", "es") == []
 
 
+def test_a_place_after_a_german_preposition_is_not_what_is_counted():
+    counted = {f.value_text: f.unit for f in read_facts(
+        "Das Militär griff drei venezolanische Boote an; 19 in Thailand und 13 in Kambodscha.", "de")}
+    assert counted.get("drei") == "Boote"  # one adjective before the noun is passed over
+    assert "Thailand" not in counted.values() and "Kambodscha" not in counted.values()
+
+
 def test_story_facts_parse_english_rows_only_with_the_english_parser():
     facts = extract_story_facts(["Four thieves took part in the raid.", "Vier Täter waren beteiligt.", "Quatre voleurs."],
                                 ["en", "de", "it"])

@@ -124,6 +124,7 @@ NOT_COUNTED = {
     "de": {"der", "die", "das", "den", "dem", "des", "von", "mit", "für", "und", "jahre", "jahren", "menschen",
            "uhr"},
 }
+GERMAN_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 CONJUNCTIONS = {"y", "e", "et", "und", "o", "ou", "oder", "mientras", "pendant", "während", "enquanto"}
 # "138.000", "138,000", "300 000" (with a plain, no-break or thin space), "3,5", "15"
 DIGITS = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![.,]?\d)|\d+(?:,\d{1,2})?"
@@ -252,8 +253,9 @@ def _noun(rest: str, language: str) -> str:
     """The word a number counts: the next one ("tres lanchas"), or in German the capitalised noun
     after one adjective ("drei venezolanische Boote")."""
     words = [w.strip(".,;:()«»\"'") for w in rest.split()[:2]]
-    if language == "de" and len(words) == 2 and words[0][:1].islower() and words[1][:1].isupper():
-        words = words[1:]
+    if (language == "de" and len(words) == 2 and words[0][:1].islower() and words[1][:1].isupper()
+            and len(words[0]) > 3 and words[0].endswith(GERMAN_ADJECTIVE_ENDINGS)):
+        words = words[1:]  # not "19 in Thailand": a preposition is no adjective
     word = words[0] if words else ""
     if len(word) < 3 or not word.isalpha() or word.lower() in NOT_COUNTED[language] | SCALE_WORDS:
         return ""
