@@ -12,7 +12,8 @@ import pytest
 from storydiff.classify import NumberRule
 from storydiff.fact_links import calendar_slips, figure_conflict, figure_slots, link_facts
 from storydiff.facts import extract_facts, same_moment
-from storydiff.facts_multilingual import read_facts
+from storydiff.day_counts import DAY_COUNT
+from storydiff.facts_multilingual import extract_story_facts, read_facts
 from storydiff.settings import FactSettings
 
 
@@ -299,6 +300,28 @@ def test_a_weekday_the_calendar_puts_on_another_date_contradicts_the_outlets_tha
     links = link_facts(facts, vectors, np.zeros((5, 4), dtype=np.float32), [0, 1, 2, 3, 4], [0, 1, 2, 3, 4],
                        ["2025-07-25"] * 5, FactSettings(), texts)
     assert any((link.a.row, link.b.row, link.relation) == (0, 4, "date") for link in links)
+
+
+def test_a_count_of_days_tells_the_day_a_happening_began():
+    texts = ["July 26: the two armies clashed for a third straight day.",
+             "Since the military confrontation started on June 24, at least 15 people were killed.",
+             "The fighting escalated on July 25.", "The border clashes began on July 24.",
+             "El conflicto escaló este sábado 26 de julio, marcando el tercer día consecutivo de combates.",
+             "The strike entered its 10th day on March 3, 2025.", "Workers walked out for a second day."]
+    languages = ["en", "en", "en", "en", "es", "en", "en"]
+    facts = extract_story_facts(texts, languages)
+    began = {row: [f for f in row_facts if f.counted == DAY_COUNT] for row, row_facts in enumerate(facts)}
+    assert [(f.low, f.role, f.value_text) for f in began[0]] == [(724, "happened", "third straight day, July 26")]
+    assert [f.low for f in began[4]] == [724] and [f.low for f in began[5]] == [222]  # March 3, 2025 - 9 days
+    assert began[6] == []  # no date to count from
+    vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2
+    links = link_facts(facts, vectors, np.ones((7, 4), dtype=np.float32) / 2, list(range(7)), list(range(7)),
+                       ["2025-07-26"] * 7, FactSettings())
+    counted = {(link.a.row, link.b.row): link.relation for link in links
+               if DAY_COUNT in (link.a.counted, link.b.counted)}
+    assert counted[(0, 1)] == counted[(1, 4)] == "date"  # began June 24 vs (July 26 - 2 days)
+    assert counted[(0, 3)] == "agrees"
+    assert (0, 2) not in counted  # the day it escalated is another moment
 
 
 def test_close_sums_of_money_are_one_figure_even_when_a_clause_names_no_one():

@@ -28,7 +28,8 @@ Two figures of one slot then:
 
 A weekday given with its date is checked against the calendar of its year: "Thursday (July 25)"
 in 2025 contradicts (`date`) each other outlet's right "Thursday, July 24" or "Friday, July 25",
-whatever the sentences are about.
+whatever the sentences are about. A count of a happening's days ("a third day" on July 26,
+day_counts.py) is the day it began (July 24), set only against other days a happening began.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from datetime import date
 
 import numpy as np
 
+from .day_counts import DAY_COUNT
 from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
 from .statuses import PERSON_UNIT
@@ -355,6 +357,8 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
         # the day a happening began is one moment however the sentences tell the rest ("the
         # military confrontation started on June 24" / "the violence, which began on July 24")
         began = a.role == b.role == "happened" and a.verb in BEGAN and b.verb in BEGAN
+        if DAY_COUNT in (a.counted, b.counted) and not began:
+            return False  # "a third day on July 26" tells when it began, not when it escalated
         needed = settings.min_similarity_began if began else settings.min_similarity_day
         return strong and similarity >= needed and _near_days(a, b)
     if a.kind == "money" and _near(a, b, settings.near_money_gap):

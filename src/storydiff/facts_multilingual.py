@@ -24,6 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .day_counts import began_by_day_count
 from .facts import YEAR, Fact, extract_facts
 from .quantities import ROUND_FIGURE_SHARE, _interval
 from .statuses_multilingual import NAMED_WITH_AGE, PERSON_NAME, read_statuses
@@ -163,6 +164,7 @@ def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
     for row, (text, language) in enumerate(zip(texts, languages)):
         if language in READ:
             facts[row] = read_facts(text, language, row)
+        facts[row] += began_by_day_count(text, language, facts[row])
     return unify_units(facts, languages, embed) if embed else facts
 
 
