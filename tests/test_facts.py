@@ -293,7 +293,8 @@ def test_a_weekday_the_calendar_puts_on_another_date_contradicts_the_outlets_tha
     # any language; the right Friday, July 25 names the same date with its right weekday.
     # Saturday, July 26 (another weekday, another date) is not set against it, and right days
     # never against each other.
-    assert found == {(0, 1): ("July 25", "July 24"), (0, 2): ("July 25", "24 juillet"), (0, 4): ("Thursday", "Friday")}
+    assert found == {(0, 1): ("Thursday, July 25", "Thursday, July 24"), (0, 2): ("Thursday, July 25", "jeudi, 24 juillet"),
+                     (0, 4): ("Thursday, July 25", "Friday, July 25")}
     assert slips([None] * 5) == {}  # with no year said or known there is no calendar to check
     # the story's linking adds them
     vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2

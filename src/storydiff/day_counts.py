@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from .facts import Fact
 
-DAY_COUNT = "days counted"
+DAY_COUNT = "the day it began"
 # without a year said, a non-leap year: February has 28 days
 YEAR_UNSAID = 2001
 

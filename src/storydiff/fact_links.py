@@ -52,6 +52,7 @@ CONTRADICTING = ("number", "number-revised", "date", "status", "unit")
 SMALL_COUNT = 10
 # a calendar slip is certain; that both sentences tell of one happening is not
 CALENDAR_CONFIDENCE = 0.8
+CALENDAR = "the calendar"
 MIN_CONTEXT_WORDS = 5
 # Contexts this alike say the figures are of one thing whatever their values.
 SAME_CONTEXT = 0.9
@@ -248,9 +249,9 @@ def link_facts(
             continue
         links.append(FactLink(a, b, relation, round(similarity, 4), _confidence(a, b, similarity, settings)))
     if texts is not None:
-        linked = {(link.a, link.b) for link in links}
+        linked = {((link.a.row, link.a.start), (link.b.row, link.b.start)) for link in links}
         links += [link for link in calendar_slips(facts, texts, sentence_vectors, article_of, source_of, dates)
-                  if (link.a, link.b) not in linked]
+                  if ((link.a.row, link.a.start), (link.b.row, link.b.start)) not in linked]
     return sorted(_one_disagreement_per_outlet_pair(links, article_of),
                   key=lambda link: (link.a.row, link.b.row, link.a.start, link.b.start))
 
@@ -294,13 +295,12 @@ def calendar_slips(facts: Sequence[Sequence[Fact]], texts: Sequence[str], senten
         for row, day, when, other_right in days:
             if not other_right or source_of[article_of[row]] == source_of[article_of[wrong_row]]:
                 continue
-            if day.low == wrong_day.low:
-                pair = (wrong_date, when)  # the same weekday, another date
-            elif when.low == wrong_date.low:
-                pair = (wrong_day, day)  # the same date, another weekday
-            else:
-                continue
-            a, b = sorted(pair, key=lambda f: f.row)
+            if day.low != wrong_day.low and when.low != wrong_date.low:
+                continue  # neither the same weekday nor the same date
+            # each date shown with the weekday it is given: "Thursday, July 25" / "Friday, July 25"
+            a, b = sorted((replace(wrong_date, value_text=f"{wrong_day.value_text}, {wrong_date.value_text}", counted=CALENDAR),
+                           replace(when, value_text=f"{day.value_text}, {when.value_text}", counted=CALENDAR)),
+                          key=lambda f: f.row)
             similarity = float(sentence_vectors[a.row] @ sentence_vectors[b.row])
             links.append(FactLink(a, b, "date", round(similarity, 4), CALENDAR_CONFIDENCE))
     return links

@@ -116,7 +116,8 @@ class Fact:
         """What the figure is of, for people: 'people dead', 'dollar fell (nvidia)'."""
         who = f" ({', '.join(sorted(self.entities)[:2])})" if self.entities and self.kind != "count" else ""
         if self.kind in ("weekday", "date"):
-            return f"day ({self.role or self.verb}){who}".strip()
+            # "the day it began" (day_counts.py), "the calendar" (fact_links.calendar_slips)
+            return self.counted or f"day ({self.role or self.verb}){who}".strip()
         if self.kind == "age":
             return f"age{who}"
         if self.kind == "count" and self.unit in ADMIN_AREAS:
