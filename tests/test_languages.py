@@ -15,11 +15,12 @@ from storydiff.align import align_story
 from storydiff.classify import Conflict, RuleDetector
 from storydiff.embed import MULTILINGUAL_MODEL, load_embedder
 from storydiff.extract import extract_article
+from storydiff.fact_links import link_facts
 from storydiff.facts_multilingual import extract_story_facts, read_facts
 from storydiff.languages import (declared_language, detect_language, for_languages, segmenter_language,
                                  sentence_languages)
 from storydiff.segment import split_sentences
-from storydiff.settings import AlignSettings, Settings
+from storydiff.settings import AlignSettings, FactSettings, Settings
 from storydiff.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -172,6 +173,18 @@ def test_a_place_after_a_german_preposition_is_not_what_is_counted():
         "Das Militär griff drei venezolanische Boote an; 19 in Thailand und 13 in Kambodscha.", "de")}
     assert counted.get("drei") == "Boote"  # one adjective before the noun is passed over
     assert "Thailand" not in counted.values() and "Kambodscha" not in counted.values()
+
+
+def test_the_day_a_happening_began_meets_a_count_of_its_days_in_another_language():
+    texts = ["Las hostilidades comenzaron el 24 de junio en la frontera.",
+             "July 26: the two armies clashed for a third straight day.", "El conflicto escaló el 25 de julio."]
+    facts = extract_story_facts(texts, ["es", "en", "es"])
+    assert [(f.verb, f.low) for f in facts[0] if f.kind == "date"] == [("begin", 624)]
+    assert [f.verb for f in facts[2] if f.kind == "date"] == [""]  # escalating is not beginning
+    vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2
+    links = link_facts(facts, vectors, np.ones((3, 4), dtype=np.float32) / 2, [0, 1, 2], [0, 1, 2],
+                       ["2025-07-26"] * 3, FactSettings())
+    assert {(link.a.row, link.b.row): link.relation for link in links} == {(0, 1): "date"}
 
 
 def test_story_facts_parse_english_rows_only_with_the_english_parser():

@@ -152,6 +152,9 @@ SCALE_WORDS = {word for scales in SCALES.values() for word in scales} | {
 HAPPENED = ("comenz", "empez", "inici", "estall", "escal", "ocurri", "começ", "eclod", "ocorr", "début",
             "commenc", "éclat", "survenu", "begann", "begonnen", "beginn", "eskalier", "brach", "ereignet",
             "ausgebrochen")
+# ... of which these say it began, as facts.py's verbs "start", "begin", "erupt", "break out" do
+BEGAN = ("comenz", "empez", "inici", "estall", "começ", "eclod", "début", "commenc", "éclat", "begann",
+         "begonnen", "beginn", "brach", "ausgebrochen")
 
 
 def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
@@ -289,6 +292,7 @@ def _days(text: str, language: str, row: int) -> list[Fact]:
     """Dates ("26 de julio", "24. Juli", "24 juillet") and days of the week, as facts.py gives them."""
     lowered = text.lower()
     role = "happened" if any(re.search(rf"(?<!\w){stem}", lowered) for stem in HAPPENED) else ""
+    verb = "begin" if any(re.search(rf"(?<!\w){stem}", lowered) for stem in BEGAN) else ""
     years = frozenset(int(y) for y in YEAR.findall(text))
     months = MONTH_NAMES[language]
     date = re.compile(rf"\b(?P<day>\d{{1,2}})(?:\.|º|er)?\s+(?:de\s+)?(?P<month>{'|'.join(months)})\b", re.I)
@@ -299,10 +303,10 @@ def _days(text: str, language: str, row: int) -> list[Fact]:
         day, month = int(match.group("day")), months.index(match.group("month").lower()) + 1
         if 1 <= day <= 31:
             value = float(month * 100 + day)
-            facts.append(_day_fact(text, row, "date", value, role, match, years, frozenset({month})))
+            facts.append(_day_fact(text, row, "date", value, role, verb, match, years, frozenset({month})))
     for match in weekday.finditer(text):
         value = float(WEEKDAY_NAMES[language].index(match.group("day").lower()))
-        facts.append(_day_fact(text, row, "weekday", value, role, match, years, named_months))
+        facts.append(_day_fact(text, row, "weekday", value, role, verb, match, years, named_months))
     return facts
 
 
@@ -329,8 +333,8 @@ def _ages(text: str, row: int) -> list[Fact]:
     return facts
 
 
-def _day_fact(text, row, kind, value, role, match, years, months) -> Fact:
-    return Fact(row, kind, value, value, kind, "", role, frozenset(), "", text[match.start():match.end()],
+def _day_fact(text, row, kind, value, role, verb, match, years, months) -> Fact:
+    return Fact(row, kind, value, value, kind, "", role, frozenset(), verb, text[match.start():match.end()],
                 match.start(), match.end(), False, years, f"{text[:match.start()]}N{text[match.end():]}", months)
 
 
