@@ -42,6 +42,8 @@ def test_extract_does_not_take_a_copyright_year_for_a_publication_day():
     assert on_new_year.published == "2025-01-01"
     dated = extract_article(_page('<meta property="article:published_time" content="2025-03-04T09:00:00Z">', ""))
     assert dated.published == "2025-03-04"
+    in_its_url = extract_article(_page("", "© 2025 Example Tribune."), "https://example.org/2025/01/01/bridge.html")
+    assert in_its_url.published == "2025-01-01"
 
 
 def test_extract_excludes_comments():

@@ -56,22 +56,22 @@ def extract_article(html: str, url: str | None = None, max_chars: int = 200_000)
         text=text,
         title=document.title or None,
         author=document.author or None,
-        published=publication_date(html, document.date),
+        published=publication_date(html, document.date, url if url and url.startswith(("http://", "https://")) else None),
         site_name=document.sitename or None,
         truncated=detect_truncation(html, text),
         language=detect_language(text, declared_language(html)),
     )
 
 
-def publication_date(html: str, found: str | None) -> str | None:
+def publication_date(html: str, found: str | None, url: str | None = None) -> str | None:
     """The date trafilatura found, unless it is a year passed off as a day. With no date in its
     metadata, htmldate falls back on the page's copyright line ("© 2025") or a bare year and reports
     1 January of it; storydiff tells updates from contradictions by these dates, and an undated
     article is better than one dated to a day it was not published. So 1 January stands only where
-    the page's metadata gives it."""
+    the page's metadata or its URL (".../2025/01/01/...") gives it."""
     if not found:
         return None
-    if found.endswith("-01-01") and find_date(html, extensive_search=False) != found:
+    if found.endswith("-01-01") and find_date(html, url=url, extensive_search=False) != found:
         return None
     return found
 
