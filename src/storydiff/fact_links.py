@@ -5,7 +5,9 @@ other things too ("Two thieves pulled off the heist in broad daylight" / "Police
 masked men were involved"), so figures are compared across every pair of articles, not only
 across candidate sentence pairs. Two figures are of the same thing (one *slot*) when they have
 the same kind and unit, the same role (or one of them has none), no disjoint proper nouns
-("Broadcom fell 17%" is not "Nvidia fell 17%") and sentences about the same thing (cosine).
+("Broadcom fell 17%" is not "Nvidia fell 17%"; days may have them when their contexts are close:
+"On Monday, Jensen Huang's company shed $600bn" / "On Tuesday, Nvidia's stock plunged") and
+sentences about the same thing (cosine).
 
 Two figures of one slot then:
 - agree when their intervals overlap (bounds, ranges and rounding are already in the interval);
@@ -341,7 +343,9 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
     if a.kind not in ("weekday", "date") and similarity < SAME_CONTEXT and not _comparable(a, b, settings.max_ratio):
         return False
     if a.entities and b.entities and not _shared_names(a, b):
-        return False
+        # a day's clause names whoever it is told of ("Jensen Huang's company" for Nvidia)
+        if a.kind not in ("weekday", "date") or similarity < settings.min_similarity_weak:
+            return False
     if a.kind == "age":
         return _shared_names(a, b)  # the same person named: "Tiger Bech, 28" / "Martin 'Tiger' Bech, 27"
     if (a.role and b.role and a.role != b.role) or (a.role == "measure") != (b.role == "measure"):
