@@ -325,22 +325,19 @@ def test_a_count_of_days_tells_the_day_a_happening_began():
     assert (0, 2) not in counted  # the day it escalated is another moment
 
 
-def test_days_of_one_happening_meet_whoever_their_clauses_name_when_the_contexts_say_the_same():
-    texts = ["On Tuesday, Nvidia's stock plunged 17%.", "On Monday, Jensen Huang's company saw its stock plunge 17%."]
+def test_a_day_meets_a_day_whose_sentence_names_its_owner_outside_the_clause():
+    texts = ["On Tuesday, Nvidia's stock plunged 17%.",
+             "DeepSeek's challenge, which wiped $600bn from Nvidia's market value on Monday, shook Wall Street.",
+             "Shares of Broadcom fell 17% on Tuesday.", "Shares of Oracle fell 14% on Monday."]
     facts = extract_facts(texts)
-    days = [next(f for f in row_facts if f.kind == "weekday") for row_facts in facts]
-    assert days[0].entities and days[1].entities and not days[0].entities & days[1].entities
-
-    def day_links(cosine):
-        # every figure of a sentence gets its sentence's context vector, at `cosine` to the other's
-        rows = [np.array([1.0, 0.0]), np.array([cosine, (1 - cosine ** 2) ** 0.5])]
-        vectors = np.array([rows[f.row] for row_facts in facts for f in row_facts], dtype=np.float32)
-        links = link_facts(facts, vectors, np.zeros((2, 2), dtype=np.float32), [0, 1], [0, 1],
-                           ["2025-01-28", "2025-01-28"], FactSettings())
-        return [link.relation for link in links if link.a.kind == "weekday"]
-
-    assert day_links(0.7) == ["date"]  # Monday vs Tuesday: the same plunge, told of its owner by other names
-    assert day_links(0.5) == []  # close enough for one name on both sides, not for two different ones
+    days = {f.row: f for row_facts in facts for f in row_facts if f.kind == "weekday"}
+    assert not days[0].entities & days[1].entities  # the Monday is told of DeepSeek
+    vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2
+    links = link_facts(facts, vectors, np.zeros((4, 4), dtype=np.float32), [0, 1, 2, 3], [0, 1, 2, 3],
+                       ["2025-01-28"] * 4, FactSettings(), texts)
+    days_linked = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "weekday"}
+    assert days_linked[(0, 1)] == "date"  # Nvidia's Tuesday vs the Monday of Nvidia's market value
+    assert (2, 3) not in days_linked  # Broadcom's day and Oracle's are two companies' days
 
 
 def test_close_sums_of_money_are_one_figure_even_when_a_clause_names_no_one():

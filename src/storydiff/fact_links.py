@@ -5,8 +5,8 @@ other things too ("Two thieves pulled off the heist in broad daylight" / "Police
 masked men were involved"), so figures are compared across every pair of articles, not only
 across candidate sentence pairs. Two figures are of the same thing (one *slot*) when they have
 the same kind and unit, the same role (or one of them has none), no disjoint proper nouns
-("Broadcom fell 17%" is not "Nvidia fell 17%"; days may have them when their contexts are close:
-"On Monday, Jensen Huang's company shed $600bn" / "On Tuesday, Nvidia's stock plunged") and
+("Broadcom fell 17%" is not "Nvidia fell 17%"; for days, a name anywhere in the other sentence
+will do: "DeepSeek's challenge, which wiped $600bn in Nvidia's market value on Monday") and
 sentences about the same thing (cosine).
 
 Two figures of one slot then:
@@ -221,7 +221,9 @@ def link_facts(
                 if art_a == art_b or source_of[art_a] == source_of[art_b]:
                     continue
                 similarity = float(sims[i, j])
-                if not _same_slot(fa, fb, similarity, settings) or _places_told_apart(fa, fb, facts):
+                named_elsewhere = texts is not None and fa.kind in ("weekday", "date") and (
+                    _names_in(fa.entities, texts[fb.row]) or _names_in(fb.entities, texts[fa.row]))
+                if not _same_slot(fa, fb, similarity, settings, named_elsewhere) or _places_told_apart(fa, fb, facts):
                     continue
                 pairs[(fa, fb)] = similarity
                 for fact, other_article, other in ((fa, art_b, fb), (fb, art_a, fa)):
@@ -332,7 +334,15 @@ def _shared_names(a: Fact, b: Fact) -> bool:
     return any(n.removesuffix("s") in stems_b for n in a.entities)
 
 
-def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> bool:
+def _names_in(names: frozenset[str], text: str) -> bool:
+    words = {word.removesuffix("s") for word in re.findall(r"[a-z]+", text.lower())}
+    return any(name.removesuffix("s") in words for name in names)
+
+
+def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, named_elsewhere: bool = False) -> bool:
+    """`named_elsewhere`: one sentence names the other figure's owner outside the figure's own
+    clause, which is enough for days ("DeepSeek's challenge, which wiped $600bn in Nvidia's market
+    value on Monday" is told of DeepSeek, and of Nvidia's Monday)."""
     if a.kind == "status":  # one event: the same unit, and one name where both give one (the
         # Sugar Bowl is the Allstate Sugar Bowl, not the Orange Bowl)
         return not (a.entities and b.entities) or a.entities <= b.entities or b.entities <= a.entities
@@ -342,10 +352,8 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings) -> b
         return (a.low, a.high) == (b.low, b.high) and a.role == b.role and similarity >= settings.min_similarity_weak
     if a.kind not in ("weekday", "date") and similarity < SAME_CONTEXT and not _comparable(a, b, settings.max_ratio):
         return False
-    if a.entities and b.entities and not _shared_names(a, b):
-        # a day's clause names whoever it is told of ("Jensen Huang's company" for Nvidia)
-        if a.kind not in ("weekday", "date") or similarity < settings.min_similarity_weak:
-            return False
+    if a.entities and b.entities and not _shared_names(a, b) and not named_elsewhere:
+        return False
     if a.kind == "age":
         return _shared_names(a, b)  # the same person named: "Tiger Bech, 28" / "Martin 'Tiger' Bech, 27"
     if (a.role and b.role and a.role != b.role) or (a.role == "measure") != (b.role == "measure"):
