@@ -333,8 +333,11 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
     role = ROLES.get(quantity.outcome or "", "") or _role_of(number if kind == "count" else head)
     if kind in ("money", "percent") and role in ("fell", "rose"):
         counted = _what_changed(head)
-    if kind == "count" and number.dep_ in ("amod", "compound", "nmod") and number.head.pos_ == "NOUN":
-        role = "measure"  # "31-storey towers": a size of the towers, whatever they did
+    if (kind == "count" and number.dep_ in ("amod", "compound", "nmod") and number.head.pos_ == "NOUN"
+            and number.tag_ != "NNS"):
+        # "31-storey towers": a size of the towers, whatever they did; a size is said in the
+        # singular, so "2,000 apartments housing 4,800 people" (a misparse) is no size
+        role = "measure"
     if kind == "count" and unit_name in ROLES and ROLES[unit_name] in ("dead", "injured"):
         role, unit_name = ROLES[unit_name], "people"  # "44 fatalities", "29 deaths"
     clause = _clause(head, number)
