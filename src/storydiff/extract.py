@@ -71,9 +71,13 @@ def publication_date(html: str, found: str | None, url: str | None = None) -> st
     the page's metadata or its URL (".../2025/01/01/...") gives it."""
     if not found:
         return None
-    if found.endswith("-01-01") and find_date(html, url=url, extensive_search=False) != found:
-        return None
-    return found
+    if not found.endswith("-01-01"):
+        return found
+    try:
+        in_metadata = find_date(html, url=url, extensive_search=False)
+    except Exception:  # htmldate's parser rejects markup trafilatura cleans first (control characters)
+        in_metadata = None
+    return found if in_metadata == found else None
 
 
 # Phrases a paywall puts where the article stops; specific enough not to match a site's

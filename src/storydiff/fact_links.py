@@ -40,6 +40,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -334,9 +335,13 @@ def _shared_names(a: Fact, b: Fact) -> bool:
     return any(n.removesuffix("s") in stems_b for n in a.entities)
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word.removesuffix("s") for word in re.findall(r"[a-z]+", text.lower()))
+
+
 def _names_in(names: frozenset[str], text: str) -> bool:
-    words = {word.removesuffix("s") for word in re.findall(r"[a-z]+", text.lower())}
-    return any(name.removesuffix("s") in words for name in names)
+    return any(name.removesuffix("s") in _words(text) for name in names)
 
 
 def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, named_elsewhere: bool = False) -> bool:
