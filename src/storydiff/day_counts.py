@@ -39,10 +39,11 @@ _PATTERNS: dict[str, re.Pattern] = {}
 
 def _pattern(language: str) -> re.Pattern:
     if language not in _PATTERNS:
-        words = "|".join(sorted(map(re.escape, ORDINALS[language]), key=len, reverse=True))
-        digits = r"(?P<digits>\d{1,2})(?:st|nd|rd|th)" if language == "en" else r"(?!x)x"
+        ordinal = rf"(?P<word>{'|'.join(sorted(map(re.escape, ORDINALS[language]), key=len, reverse=True))})"
+        if language == "en":
+            ordinal += r"|(?P<digits>\d{1,2})(?:st|nd|rd|th)"  # "its 10th day"
         _PATTERNS[language] = re.compile(
-            rf"(?<!\w)(?:(?P<word>{words})|{digits})\s+{IN_A_ROW[language]}{DAY_WORD[language]}(?!\w)", re.IGNORECASE)
+            rf"(?<!\w)(?:{ordinal})\s+{IN_A_ROW[language]}{DAY_WORD[language]}(?!\w)", re.IGNORECASE)
     return _PATTERNS[language]
 
 
@@ -57,7 +58,7 @@ def began_by_day_count(text: str, language: str | None, row_facts: Sequence[Fact
     for match in _pattern(language).finditer(text):
         if not dates:
             break
-        nth = ORDINALS[language][match.group("word").lower()] if match.group("word") else int(match.group("digits"))
+        nth = ORDINALS[language][match.group("word").lower()] if match.group("word") else int(match["digits"])
         if nth < 1:
             continue
         told = min(dates, key=lambda f: min(abs(f.start - match.end()), abs(match.start() - f.end)))
