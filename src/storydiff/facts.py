@@ -279,7 +279,7 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
 
 
 def status_fact(text: str, index: int, status: str, unit: str, what: str, names: frozenset[str], start: int,
-                 end: int, verb: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> Fact:
+                end: int, verb: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> Fact:
     """A status as a fact: its value is its index in its list of statuses; the words that state
     it (the verb, or the charge) are masked in its context."""
     return Fact(0, "status", float(index), float(index), unit, what, "", names, verb, status, start, end, revision,

@@ -146,15 +146,13 @@ WEEKDAY_NAMES = {  # Monday first, as facts.WEEKDAYS
     "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
     "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
 }
-# The event itself took place (facts.ROLES "happened"): the day fighting began, a fire broke out.
 SCALE_WORDS = {word for scales in SCALES.values() for word in scales} | {
     name for names in (*MONTH_NAMES.values(), *WEEKDAY_NAMES.values()) for name in names}
-HAPPENED = ("comenz", "empez", "inici", "estall", "escal", "ocurri", "começ", "eclod", "ocorr", "début",
-            "commenc", "éclat", "survenu", "begann", "begonnen", "beginn", "eskalier", "brach", "ereignet",
-            "ausgebrochen")
-# ... of which these say it began, as facts.py's verbs "start", "begin", "erupt", "break out" do
+# The event itself took place (facts.ROLES "happened"): the day fighting began, a fire broke out;
+# BEGAN says it began, as facts.py's verbs "start", "begin", "erupt", "break out" do.
 BEGAN = ("comenz", "empez", "inici", "estall", "começ", "eclod", "début", "commenc", "éclat", "begann",
          "begonnen", "beginn", "brach", "ausgebrochen")
+HAPPENED = BEGAN + ("escal", "ocurri", "ocorr", "survenu", "eskalier", "ereignet")
 
 
 def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
