@@ -15,7 +15,9 @@ Two figures of one slot then:
   230 passengers and 12 crew);
 - are an update (`number-update`) when the later article gives the larger count, or a count of
   the missing, the hospitalised or the evacuated falls, unless both are parts of one total toll
-  that both sentences give ("20 dead: 13 civilians" / "20 dead: 14 civilians" contradict);
+  that both sentences give ("20 dead: 13 civilians" / "20 dead: 14 civilians" contradict), or
+  both articles are of one day and each total is added up from its parts ("19 people, including
+  13 civilians and 6 soldiers" / "the toll to 20 — 14 civilians and six military");
 - are a revision (`number-revised`, a contradiction) when the later article gives a lower figure
   called confirmed, final or revised;
 - contradict (`number`) when one is a toll no other outlet gave and a later report still puts
@@ -29,8 +31,8 @@ Two figures of one slot then:
   report and dead in a later one is an update.
 
 A weekday given with its date is checked against the calendar of its year: "Thursday (July 25)"
-in 2025 contradicts (`date`) each other outlet's right "Thursday, July 24" or "Friday, July 25",
-whatever the sentences are about. A count of a happening's days ("a third day" on July 26,
+in 2025 contradicts (`date`) each other outlet that gives a weekday and its date rightly in the
+same week ("Thursday, July 24", "Friday, July 25"), whatever the sentences are about. A count of a happening's days ("a third day" on July 26,
 day_counts.py) is the day it began (July 24), set only against other days a happening began.
 """
 
@@ -266,9 +268,13 @@ def link_facts(
 WEEKDAY_WITH_DATE = re.compile(r"[\s,(]*(?:the|le|el|de|dem|den|der|o|a)?[\s,(]*", re.IGNORECASE)
 
 
-def _calendar_days(row_facts: Sequence[Fact], text: str, year: int | None) -> list[tuple[Fact, Fact, bool]]:
-    """(weekday, date, right) for each weekday a sentence gives with its date; `right` says
-    whether the calendar of the figure's year (else the article's) agrees."""
+# how far apart a right weekday-and-date may be from a slip and still show it: within one week
+CALENDAR_REACH_DAYS = 6
+
+
+def _calendar_days(row_facts: Sequence[Fact], text: str, year: int | None) -> list[tuple[Fact, Fact, date, bool]]:
+    """(weekday, date, the day meant, right) for each weekday a sentence gives with its date;
+    `right` says whether the calendar of the figure's year (else the article's) agrees."""
     out = []
     for day in (f for f in row_facts if f.kind == "weekday"):
         for when in (f for f in row_facts if f.kind == "date"):
@@ -280,35 +286,44 @@ def _calendar_days(row_facts: Sequence[Fact], text: str, year: int | None) -> li
                 continue  # no year: no calendar to check against
             month, day_of_month = divmod(int(when.low), 100)
             try:
-                out.append((day, when, date(on, month, day_of_month).weekday() == int(day.low)))
+                meant = date(on, month, day_of_month)
             except ValueError:
                 continue  # "February 30": no day at all
+            out.append((day, when, meant, meant.weekday() == int(day.low)))
     return out
 
 
 def calendar_slips(facts: Sequence[Sequence[Fact]], texts: Sequence[str], sentence_vectors: np.ndarray,
                    article_of: Sequence[int], source_of: Sequence[int], dates: Sequence[date | None]) -> list[FactLink]:
     """A weekday given with a date the calendar puts on another day ("Thursday (July 25)" in 2025)
-    contradicts the outlets that give that weekday or that date rightly ("Thursday, July 24"):
-    whatever each sentence is about, one calendar holds for all of them."""
+    contradicts each outlet that gives a weekday and its date rightly in the same week ("Thursday,
+    July 24" makes July 25 a Friday): whatever each sentence is about, one calendar holds for all
+    of them. One pair per outlet, its day nearest the slip; an outlet that slips itself is no
+    witness to the calendar."""
     days = [(row, *found) for row, row_facts in enumerate(facts)
             for found in _calendar_days(row_facts, texts[row], dates[article_of[row]].year if dates[article_of[row]] else None)]
-    links = []
-    for wrong_row, wrong_day, wrong_date, right in days:
+    slipping = {source_of[article_of[row]] for row, *_, right in days if not right}
+    nearest: dict[tuple[int, int], tuple[tuple, FactLink]] = {}
+    for wrong_row, wrong_day, wrong_date, wrong_meant, right in days:
         if right:
             continue
-        for row, day, when, other_right in days:
-            if not other_right or source_of[article_of[row]] == source_of[article_of[wrong_row]]:
+        for row, day, when, meant, _ in days:
+            if source_of[article_of[row]] in slipping:
                 continue
-            if day.low != wrong_day.low and when.low != wrong_date.low:
-                continue  # neither the same weekday nor the same date
+            apart = abs((meant - wrong_meant).days)
+            if apart > CALENDAR_REACH_DAYS:
+                continue
             # each date shown with the weekday it is given: "Thursday, July 25" / "Friday, July 25"
             a, b = sorted((replace(wrong_date, value_text=f"{wrong_day.value_text}, {wrong_date.value_text}", counted=CALENDAR),
                            replace(when, value_text=f"{day.value_text}, {when.value_text}", counted=CALENDAR)),
                           key=lambda f: f.row)
             similarity = float(sentence_vectors[a.row] @ sentence_vectors[b.row])
-            links.append(FactLink(a, b, "date", round(similarity, 4), CALENDAR_CONFIDENCE))
-    return links
+            # nearest first; then the same weekday or the same date, which show the slip plainest
+            rank = (apart, day.low != wrong_day.low and when.low != wrong_date.low, -similarity)
+            key = (wrong_row, article_of[row])
+            if key not in nearest or rank < nearest[key][0]:
+                nearest[key] = (rank, FactLink(a, b, "date", round(similarity, 4), CALENDAR_CONFIDENCE))
+    return [link for _, link in nearest.values()]
 
 
 def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequence[int]) -> list[FactLink]:
@@ -329,10 +344,20 @@ def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequenc
     return others + list(kept.values())
 
 
+# What a country's name gains in its people's: Thai-land, Cambodia-n, Israel-i
+DEMONYM_ENDINGS = ("land", "n", "an", "ian", "i", "ese", "ish")
+
+
+def _same_name(x: str, y: str) -> bool:
+    shorter, longer = sorted((x.removesuffix("s"), y.removesuffix("s")), key=len)
+    return shorter == longer or (len(shorter) >= 4 and longer.startswith(shorter)
+                                 and longer[len(shorter):] in DEMONYM_ENDINGS)
+
+
 def _shared_names(a: Fact, b: Fact) -> bool:
-    """A name on both sides; "Nvidias" (a possessive without its apostrophe) is "Nvidia"."""
-    stems_b = {n.removesuffix("s") for n in b.entities}
-    return any(n.removesuffix("s") in stems_b for n in a.entities)
+    """A name on both sides; "Nvidias" (a possessive without its apostrophe) is "Nvidia", and
+    "Thai" officials speak for "Thailand"."""
+    return any(_same_name(x, y) for x in a.entities for y in b.entities)
 
 
 @lru_cache(maxsize=4096)
@@ -450,6 +475,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if a.role in TOLLS and tolls_rise:
         if _same_stage(a, b, facts) or (one_stage and a.role not in CASUALTIES):
             return "number"
+        if date_a and date_b and date_a == date_b and _itemised(a, facts[a.row]) and _itemised(b, facts[b.row]):
+            return "number"  # two tallies of one day, each added up from its parts, are two counts
         if not (date_a and date_b and date_a != date_b):
             # two tolls of one day: the count rose between the two reports more often than
             # one of them is wrong (the development stories' editors say so)
@@ -523,6 +550,22 @@ def _unreached_tolls(relations: dict[tuple[Fact, Fact], str], dates: Sequence[da
             if settled <= other.high < peak.low and relations[key] == "number-update":
                 out[key] = "number"
     return out
+
+
+def _itemised(total: Fact, row_facts: Sequence[Fact]) -> bool:
+    """Is a total followed by the parts it is made of ("19 people, including 13 civilians and 6
+    soldiers"; "the toll to 20 — 14 civilians and six military")? A tally so itemised is a count
+    someone made, not an estimate still moving."""
+    if total.low != total.high:
+        return False
+    running, parts = 0.0, 0
+    for part in sorted((f for f in row_facts if f.kind == total.kind and f.start > total.start), key=lambda f: f.start):
+        if part.low != part.high:
+            return False
+        running, parts = running + part.low, parts + 1
+        if running >= total.low:
+            return running == total.low and parts > 1
+    return False
 
 
 def _sum_of_parts(total: Fact, others: Sequence[Fact]) -> bool:

@@ -62,6 +62,11 @@ SPEECH_VERBS = {"say", "announce", "report", "confirm", "state", "tell", "add", 
 GENERIC_NAMES = {"ministry", "department", "police", "health", "public", "government", "office", "army",
                  "military", "state", "national", "committee", "council", "agency", "service", "services",
                  "president", "minister", "prime", "chief", "officials", "authorities", "defence", "defense"}
+# Punctuation that ends a number's phrase ("the toll rose to 20 — 14 civilians and six soldiers").
+BREAKS = {"—", "–", ":"}
+# A bare number just after "toll" is the toll: "the toll there to 20", "a death toll of 33".
+TOLL_BEFORE = re.compile(r"\btoll\b[^.;,—–:]*\b(?:to|at|of|is|was|stands at|reached)\s+$", re.I)
+TOLL_REACH = 40  # characters before the number
 # Words a figure's role passes through: "including 13 civilians" takes the role of the toll.
 TRANSPARENT = {"include", "among"}
 ROLE_COMPLEMENTS = {"xcomp", "ccomp", "dobj", "attr", "oprd", "acomp"}
@@ -324,6 +329,8 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
         if noun is None and outcome_word and quantity.outcome:
             noun = span[-1]  # "260 dead", "40 injured": people, counted by what happened to them
             unit_name, counted, number = "people", outcome_word, noun
+        elif noun is None and TOLL_BEFORE.search(text[max(0, quantity.start - TOLL_REACH):quantity.start]):
+            unit_name, counted = "people", "toll"  # "taking the toll there to 20 —": the dead
         elif noun is None or _is_name_number(span):
             return None
         else:
@@ -331,6 +338,8 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
             unit_name = UNIT_SYNONYMS.get(unit_name, unit_name)
     head = _governor(number)
     role = ROLES.get(quantity.outcome or "", "") or _role_of(number if kind == "count" else head)
+    if counted == "toll":
+        role = ROLES["toll"]
     if kind in ("money", "percent") and role in ("fell", "rose"):
         counted = _what_changed(head)
     if (kind == "count" and number.dep_ in ("amod", "compound", "nmod") and number.head.pos_ == "NOUN"
@@ -368,9 +377,13 @@ def _what_changed(head) -> str:
 
 
 def _counted_noun(span):
-    """The noun a number counts: "four masked men" -> men; "52 of the dead" -> dead."""
+    """The noun a number counts: "four masked men" -> men; "52 of the dead" -> dead. A dash or
+    colon ends the number's phrase: in "the toll rose to 20 — 14 civilians" 20 counts no civilians."""
     for token in span:
         if token.dep_ == "nummod" and token.head.pos_ in ("NOUN", "PROPN", "ADJ") and token.head not in span:
+            between = span.doc[min(token.i, token.head.i) + 1:max(token.i, token.head.i)]
+            if any(t.text in BREAKS for t in between):
+                return None
             return token.head
     root = span.root
     if root.pos_ in ("NOUN",) and not root.like_num:
@@ -480,8 +493,9 @@ def _owners(head, figure) -> frozenset[str]:
     """The names a figure is about: its noun's owner ("Broadcom's shares", "shares of
     Broadcom"), its verb's subject, the subject up the chain while none names anyone ("Broadcom
     saw its stock plunge 19%"), and whoever is cited for it ("Cambodia's defence ministry said
-    13 people were killed"), lower case. Places and objects elsewhere in the clause ("a raid on
-    the Louvre") and descriptions in apposition ("Jensen Huang, a co-founder of Nvidia") are not."""
+    13 people were killed", "In Thailand, the army said"), lower case. Places and objects
+    elsewhere in the clause ("a raid on the Louvre") and descriptions in apposition ("Jensen
+    Huang, a co-founder of Nvidia") are not."""
     tokens = []
     for node in {figure, figure.head}:
         for child in node.children:
@@ -496,6 +510,9 @@ def _owners(head, figure) -> frozenset[str]:
         if node is head or not named or node.lemma_.lower() in SPEECH_VERBS:
             tokens.extend(subjects)
             named = named or any(_is_name(t) for t in subjects)
+        if node.lemma_.lower() in SPEECH_VERBS:  # "In Thailand, the army said": Thailand's figure
+            tokens.extend(place for prep in node.children if prep.dep_ == "prep" and prep.lower_ == "in"
+                          for place in prep.children if place.dep_ == "pobj" and place.pos_ == "PROPN")
     return frozenset(n for n in (_name(t) for t in tokens if _is_name(t)) if n and n not in GENERIC_NAMES)
 
 
