@@ -384,6 +384,8 @@ def _counted_noun(span):
             between = span.doc[min(token.i, token.head.i) + 1:max(token.i, token.head.i)]
             if any(t.text in BREAKS for t in between):
                 return None
+            if token.head.pos_ == "ADJ" and token.head.dep_ in ("amod", "compound") and token.head.head.pos_ == "NOUN":
+                return token.head.head  # "the three Thai soldiers": soldiers, not Thai
             return token.head
     root = span.root
     if root.pos_ in ("NOUN",) and not root.like_num:
