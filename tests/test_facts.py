@@ -202,6 +202,10 @@ def test_the_same_count_of_another_kind_of_place_contradicts():
     both = figure_conflict(*extract_facts([provinces, "The fighting spread to eight districts in two provinces."]))
     assert (both.kind, both.value_b) == ("number", "two provinces")  # out of context, provinces vs provinces
     assert not figure_conflict(*extract_facts([provinces, "Martial law was imposed in five districts."]))
+    # a share of a set of places counts those places; a share of people is no count of them here
+    partitive = figure_conflict(*extract_facts([provinces, "Thailand declared martial law in eight of the bordering districts."]))
+    assert (partitive.kind, partitive.value_b) == ("unit", "eight bordering districts")
+    assert not extract_facts(["Eight of the men fled."])[0]
 
 
 def test_a_companys_stock_and_a_persons_fortune_are_different_figures():

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .quantities import MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
+from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
                        listed_fates, status_of)
 
@@ -81,8 +81,6 @@ UNIT_SYNONYMS = {
 }
 # Kinds of place an authority counts in: "eight provinces" and "eight districts" are two
 # tellings of one count when all else is the same, one of them wrong (slot unit PLACES).
-ADMIN_AREAS = {"province", "district", "county", "region", "prefecture", "municipality", "governorate",
-               "department", "canton", "oblast", "subdistrict", "village", "town", "city", "state"}
 PLACES = "places"
 # Spans of time: "60 years" and "nine years" are figures of the same thing only with the same verb.
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}

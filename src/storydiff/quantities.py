@@ -40,6 +40,11 @@ QUALIFIERS = {
     "roughly": "approx", "some": "approx", "an estimated": "approx", "estimated": "approx",
     "close to": "near_below", "just over": "near_above",
 }
+ADMIN_AREAS = {"province", "district", "county", "region", "prefecture", "municipality", "governorate",
+               "department", "canton", "oblast", "subdistrict", "village", "town", "city", "state"}
+# "eight of the bordering districts": a share of a set of places is a count of those places
+PLACES_OF = re.compile(r"\s+of\s+the\s+(?:[a-z-]+\s+)?(?P<area>[a-z]+)\b", re.IGNORECASE)
+
 STOP = {
     "of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with",
     "more", "than", "other", "them", "their", "its", "his", "her", "were", "was", "are", "is",
@@ -215,6 +220,10 @@ def _unit(match: re.Match, text: str) -> tuple[frozenset[str], int]:
         # US$ is the dollar; NZ$, HK$... are other currencies, never compared with it
         name = CURRENCY_SYMBOL[currency[-1]] if country in ("", "US") else f"{country.lower()} dollar"
         return frozenset({name}), match.end()
+    places = PLACES_OF.match(text, match.end())
+    area = _singular(places.group("area").lower()) if places else ""
+    if area in ADMIN_AREAS:
+        return frozenset({area}), places.end()
     words, end = [], match.end()
     for word in FOLLOWING_WORD.finditer(text, match.end(), min(len(text), match.end() + 40)):
         token = word.group().lower().rstrip("s")
@@ -227,6 +236,12 @@ def _unit(match: re.Match, text: str) -> tuple[frozenset[str], int]:
         if len(words) == 2:
             break
     return frozenset(words), end
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
 
 
 def _outcome(text: str, start: int, unit_end: int, unit: frozenset[str]) -> str | None:
