@@ -378,8 +378,9 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
         return not (a.entities and b.entities) or a.entities <= b.entities or b.entities <= a.entities
     if a.unit != b.unit:
         # "eight districts" / "eight provinces" may be one count told wrong (8 and 2 are not); the
-        # names in such sentences are the places listed, not whose figure it is
-        return (a.low, a.high) == (b.low, b.high) and a.role == b.role and similarity >= settings.min_similarity_weak
+        # names in such sentences are the places listed, not whose figure it is; the one count
+        # is evidence enough that the sentences are about one thing (the strong threshold)
+        return (a.low, a.high) == (b.low, b.high) and a.role == b.role and similarity >= settings.min_similarity
     if a.kind not in ("weekday", "date") and similarity < SAME_CONTEXT and not _comparable(a, b, settings.max_ratio):
         return False
     if a.entities and b.entities and not _shared_names(a, b) and not named_elsewhere:
