@@ -99,10 +99,13 @@ def test_the_nearest_role_word_names_the_role():
     assert (dead.low, dead.role) == (3, "dead")
 
 
-def test_a_figure_takes_no_role_from_the_next_phrase():
+def test_a_figure_takes_no_role_from_the_next_phrase_but_a_breakdown_takes_its_totals():
     facts = read_facts("Se registran 13 fallecidos (8 civiles y 5 militares) y al menos 21 heridos.", "es")
+    # the five soldiers are among the 13 dead, not the 21 wounded that follow
     assert [(f.low, f.unit, f.role) for f in facts] == [
-        (13, "people", "dead"), (8, "civilian", "dead"), (21, "people", "injured")]  # 5 soldiers: role unsaid
+        (13, "people", "dead"), (8, "civilian", "dead"), (5, "military", "dead"), (21, "people", "injured")]
+    assert [(f.low, f.role) for f in read_facts("Hay 40 heridos (12 graves) y 5 militares.", "es")] == [
+        (40, "injured"), (12, "injured")]  # outside the brackets, soldiers with no role said are no fact
 
 
 @pytest.mark.parametrize("text, language, days", [

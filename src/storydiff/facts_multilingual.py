@@ -183,7 +183,7 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
             continue  # a year, or the day of a date
         after = _clause(text[match.end():].lower().split()[:WINDOW_WORDS])
         before = text[:match.start()].lower().split()[-WINDOW_WORDS:]
-        role = _role(after) or _role(before[-3:][::-1])
+        role = _role(after) or _role(before[-3:][::-1]) or _role_of_breakdown(text[:match.start()])
         words = [w.strip(".,;:()«»\"'") for w in after[:3]]
         perpetrators = next((w for w in words[:2] if w in PERPETRATORS), "")
         counted = perpetrators or next((w for w in words if w in PEOPLE), "")
@@ -263,6 +263,15 @@ def _noun(rest: str, language: str) -> str:
     if len(word) < 3 or not word.isalpha() or word.lower() in NOT_COUNTED[language] | SCALE_WORDS:
         return ""
     return word
+
+
+def _role_of_breakdown(before: str) -> str:
+    """Inside a breakdown in brackets, the role of the total it breaks down: "19 muertes (13
+    civiles y 6 militares)" - the six soldiers are dead too."""
+    opened = before.rfind("(")
+    if opened < 0 or ")" in before[opened:]:
+        return ""
+    return _role(before[:opened].lower().split()[-2:][::-1])
 
 
 def _trend(words: Sequence[str]) -> str:
