@@ -343,3 +343,41 @@ def test_classify_pairs_names_things_across_languages():
     assert (sources.kind, sources.conflict.value_a, sources.conflict.value_b) == ("number", "four", "dos")
     assert agreed.label == "neutral"
     assert percent.kind == "number" and percent.conflict.value_b == "12"
+
+
+@pytest.mark.parametrize("text, language, said", [
+    ("La policía amplía la investigación a posibles cómplices, descartando la hipótesis de que Jabbar actuó solo.",
+     "es", [(1.0, "La policía amplía la investigación a posibles cómplices"),
+            (0.0, "Jabbar actuó solo")]),
+    ("El FBI no descarta que Jabbar actuara solo.", "es", []),  # not ruled out: neither said nor denied
+    ("Le FBI ne pense pas que Jabbar ait agi seul.", "fr", [(0.0, "Jabbar ait agi seul")]),
+    ("Le FBI n'exclut pas que Jabbar ait agi seul.", "fr", []),
+    ("Das FBI glaubt nicht, dass Jabbar allein handelte.", "de", [(0.0, "Jabbar allein handelte")]),
+    ("Die Polizei schließt nicht aus, dass Jabbar allein handelte.", "de", []),
+    ("O FBI não acredita que Jabbar agiu sozinho no ataque.", "pt", [(0.0, "Jabbar agiu sozinho no ataque")]),
+    # English through the parse, the innermost statement only
+    ("The FBI stated that they do not believe Jabbar acted alone.", "en", [(0.0, "Jabbar acted alone")]),
+])
+def test_each_clause_says_or_denies_a_statement(text, language, said):
+    from storydiff.denials import statement_facts
+
+    assert [(f.low, f.context) for f in statement_facts(text, language, 0)] == said
+
+
+def test_a_denial_in_another_language_contradicts_what_an_outlet_asserts():
+    texts = ["Authorities believe Jabbar acted alone but continue to investigate.",
+             "La policía amplía la investigación, descartando la hipótesis de que Jabbar actuó solo.",
+             "La policía cree que Jabbar actuó solo.",
+             "The FBI does not believe Jabbar acted alone.",
+             "La policía descartó que el camión estuviera vacío."]  # denies something else
+    languages = ["en", "es", "es", "en", "es"]
+    embed = load_embedder(MULTILINGUAL_MODEL).encode
+    facts = extract_story_facts(texts, languages, embed)
+    flat = [f for row in facts for f in row]
+    links = link_facts(facts, embed([f.context for f in flat]), embed(texts), [0, 1, 2, 3, 4], [0, 1, 2, 3, 4],
+                       [None] * 5, for_languages(Settings(), languages).facts, texts)
+    denials = {(link.a.row, link.b.row) for link in links if link.relation == "negation"}
+    # the Spanish denial against each assertion in another language; two English sentences are
+    # the polarity rule's to judge, and agreements are not links
+    assert denials == {(0, 1), (2, 3)}
+    assert not [link for link in links if link.a.kind == "statement" and link.relation == "agrees"]

@@ -47,13 +47,14 @@ from functools import lru_cache
 import numpy as np
 
 from .day_counts import DAY_COUNT
+from .denials import STATEMENT, across_languages
 from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
 from .statuses import PERSON_UNIT
 
 # verbs that say when a happening began
 BEGAN = {"start", "begin", "erupt", "break", "outbreak", "ignite", "flare"}
-CONTRADICTING = ("number", "number-revised", "date", "status", "unit")
+CONTRADICTING = ("number", "number-revised", "date", "status", "unit", "negation")
 SMALL_COUNT = 10
 # a calendar slip is certain; that both sentences tell of one happening is not
 CALENDAR_CONFIDENCE = 0.8
@@ -212,10 +213,10 @@ def link_facts(
         sentences = np.array([f.row for f in group])
         sims = context_vectors[rows] @ context_vectors[rows].T
         # a context of a few words ("a N decline") says too little to tell two figures apart
-        bare = np.array([len(f.context.split()) < MIN_CONTEXT_WORDS for f in group])
+        bare = np.array([len(f.context.split()) < MIN_CONTEXT_WORDS and f.kind != STATEMENT for f in group])
         sims[bare, :] = -1.0
         sims[:, bare] = -1.0
-        if group[0].kind not in ("weekday", "date"):  # a day's context is all it has to go on
+        if group[0].kind not in ("weekday", "date", STATEMENT):  # a day's context is all it has to go on
             sims = np.maximum(sims, sentence_vectors[sentences] @ sentence_vectors[sentences].T)
         for i, fa in enumerate(group):
             for j in range(i + 1, len(group)):
@@ -254,6 +255,8 @@ def link_facts(
         relation = relations[(fa, fb)]
         if relation != "agrees" and ((a, b.row) in matched or (b, a.row) in matched):
             continue
+        if relation == "agrees" and a.kind == STATEMENT:
+            continue  # statements look for denials; what sentences share, their cosines find
         links.append(FactLink(a, b, relation, round(similarity, 4), _confidence(a, b, similarity, settings)))
     if texts is not None:
         linked = {((link.a.row, link.a.start), (link.b.row, link.b.start)) for link in links}
@@ -373,6 +376,8 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
     """`named_elsewhere`: one sentence names the other figure's owner outside the figure's own
     clause, which is enough for days ("DeepSeek's challenge, which wiped $600bn in Nvidia's market
     value on Monday" is told of DeepSeek, and of Nvidia's Monday)."""
+    if a.kind == STATEMENT:  # a clause and its translation, about someone both name
+        return across_languages(a, b) and _shared_names(a, b) and similarity >= settings.min_similarity_statement
     if a.kind == "status":  # one event: the same unit, and one name where both give one (the
         # Sugar Bowl is the Allstate Sugar Bowl, not the Orange Bowl)
         return not (a.entities and b.entities) or a.entities <= b.entities or b.entities <= a.entities
@@ -457,6 +462,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     """`one_stage`: the two articles are of one day and give the same death toll, so they tell
     the story at one moment: their counts of the missing or the relocated cannot have moved between
     them (CASUALTIES aside)."""
+    if a.kind == STATEMENT:
+        return "agrees" if a.low == b.low else "negation"
     if a.unit != b.unit:
         return "unit"  # the same count of places, of another kind: eight provinces vs eight districts
     if a.low <= b.high and b.low <= a.high:

@@ -98,7 +98,7 @@ AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I)
 @dataclass(frozen=True)
 class Fact:
     row: int  # sentence row in the story
-    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status', 'multiple'
+    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status', 'multiple', 'statement'
     low: float
     high: float
     unit: str  # currency, 'percent', 'date', 'weekday', 'years', or the noun counted (lemma)
@@ -125,6 +125,8 @@ class Fact:
             return f"age{who}"
         if self.kind == "count" and self.unit in ADMIN_AREAS:
             return f"places{' ' + self.role if self.role else ''}"
+        if self.kind == "statement":
+            return f"what is said of {', '.join(sorted(self.entities)[:2])}"
         if self.kind == "status":
             return f"charge against {self.counted}" if self.unit.startswith("charge") else f"what became of {self.counted}"
         what = self.counted or self.unit

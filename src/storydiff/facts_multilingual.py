@@ -25,6 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from .day_counts import began_by_day_count
+from .denials import story_statements
 from .facts import YEAR, Fact, extract_facts
 from .quantities import ROUND_FIGURE_SHARE, _interval
 from .statuses_multilingual import NAMED_WITH_AGE, PERSON_NAME, read_statuses
@@ -158,15 +159,20 @@ HAPPENED = BEGAN + ("escal", "ocurri", "ocorr", "survenu", "eskalier", "ereignet
 def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
                         embed: Callable[[list[str]], np.ndarray] | None = None) -> list[list[Fact]]:
     """Facts per sentence row: English rows through facts.py (spaCy), rows in a language read
-    here through its word lists, other rows none; with `embed` (the multilingual model), counts
-    of things named in another language take the English name the story uses (unify_units)."""
+    here through its word lists, other rows none; with `embed` (the multilingual model, so a
+    story in several languages), counts of things named in another language take the English
+    name the story uses (unify_units), and each clause's statement is a fact too (denials.py)."""
     english = [text if (language or "en") == "en" else "" for text, language in zip(texts, languages)]
     facts = extract_facts(english)
     for row, (text, language) in enumerate(zip(texts, languages)):
         if language in READ:
             facts[row] = read_facts(text, language, row)
         facts[row] += began_by_day_count(text, language, facts[row])
-    return unify_units(facts, languages, embed) if embed else facts
+    if not embed:
+        return facts
+    # what each clause asserts or denies, set against clauses of other languages (denials.py)
+    facts = [row_facts + said for row_facts, said in zip(facts, story_statements(texts, languages))]
+    return unify_units(facts, languages, embed)
 
 
 def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:

@@ -94,6 +94,9 @@ class FactSettings:
     min_similarity_began: float = 0.25
     # money and percentages with no name shared by both clauses
     min_similarity_unnamed: float = 0.8
+    # a clause and a clause in another language that asserts or denies the same (denials.py),
+    # on the multilingual model's scale
+    min_similarity_statement: float = 0.75
     # two reports of one figure are never further apart than this (ratio of the larger)
     max_ratio: float = 2.0
     # sums of money this close (share of the larger) are one figure told twice, named or not
