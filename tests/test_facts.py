@@ -475,3 +475,17 @@ def test_a_named_person_killed_in_one_report_and_injured_in_another_of_that_day_
     assert relation[(1, 2)] == "agrees"
     assert [f.entities for f in facts[1] if f.kind == "status"] == [{"nikyra"}]  # not her mother
     assert not [f for f in facts[3] if f.kind == "status"]  # two fates in one sentence: none
+
+
+def test_the_toll_of_what_set_the_story_off_does_not_rise():
+    texts = ["The crisis was triggered by landmine incidents that injured three Thai soldiers.",
+             "The crisis was sparked by a landmine explosion last Wednesday that injured five Thai soldiers.",
+             "The fighting began Thursday after five Thai soldiers were wounded by a land mine.",
+             "The game was postponed after three people were injured.",
+             "The game was postponed after five people were injured."]
+    facts, links = story_links(texts, [0, 1, 2, 3, 4], ["2025-07-24", "2025-07-25", "2025-07-28", "2025-07-24",
+                                                      "2025-07-25"])
+    assert [f.cause for row in facts for f in row if f.kind == "count"] == [True, True, True, False, False]
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "count"}
+    assert relation[(0, 1)] == relation[(0, 2)] == "number"  # three vs five: one blast, told two ways
+    assert relation[(3, 4)] == "number-update"  # the story's own toll still rises from one day to the next

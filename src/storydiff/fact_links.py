@@ -17,7 +17,9 @@ Two figures of one slot then:
   the missing, the hospitalised or the evacuated falls, unless both are parts of one total toll
   that both sentences give ("20 dead: 13 civilians" / "20 dead: 14 civilians" contradict), or
   both articles are of one day and each total is added up from its parts ("19 people, including
-  13 civilians and 6 soldiers" / "the toll to 20 — 14 civilians and six military");
+  13 civilians and 6 soldiers" / "the toll to 20 — 14 civilians and six military"), or both
+  tell what set the story off ("sparked by a blast that injured five soldiers": history, not a
+  count still rising);
 - are a revision (`number-revised`, a contradiction) when the later article gives a lower figure
   called confirmed, final or revised;
 - contradict (`number`) when one is a toll no other outlet gave and a later report still puts
@@ -483,6 +485,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if a.role in TOLLS and tolls_rise:
         if _same_stage(a, b, facts) or (one_stage and a.role not in CASUALTIES):
             return "number"
+        if a.cause and b.cause:
+            return "number"  # the toll of what set the story off is history told, not a count still rising
         if date_a and date_b and date_a == date_b and _itemised(a, facts[a.row]) and _itemised(b, facts[b.row]):
             return "number"  # two tallies of one day, each added up from its parts, are two counts
         if not (date_a and date_b and date_a != date_b):

@@ -113,6 +113,7 @@ class Fact:
     years: frozenset[int] = frozenset()  # years the sentence names: a figure of another time
     context: str = ""  # the figure's clause with the figure masked: embedded to align figures
     months: frozenset[int] = frozenset()  # months it names ("last September")
+    cause: bool = False  # told of what set the story off ("sparked by a blast that injured five")
 
     @property
     def slot_label(self) -> str:
@@ -353,7 +354,29 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
     years, months = _times(" ".join(t.text for t in clause))  # the figure's own clause says when
     return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _owners(head, number),
                 _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
-                _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"), months)
+                _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"), months,
+                kind == "count" and _told_as_cause(number))
+
+
+# What set a story off: "the crisis was sparked by a blast that injured five soldiers", "the
+# fighting began after five soldiers were wounded".
+CAUSING = {"trigger", "spark", "prompt", "provoke", "ignite", "touch"}
+BEGINNING = {"begin", "start", "erupt", "break", "flare", "escalate", "follow"}
+AFTER = {"after", "following"}
+
+
+def _told_as_cause(token) -> bool:
+    """Is the figure in the telling of what set the story off: the agent of a verb of causing,
+    or a clause "after" which the happening began?"""
+    previous = token
+    for node in token.ancestors:
+        if node.lemma_.lower() in CAUSING and previous.dep_ == "agent":
+            return True
+        if (any(child.dep_ in ("mark", "prep") and child.lower_ in AFTER for child in previous.children)
+                and node.lemma_.lower() in BEGINNING):
+            return True
+        previous = node
+    return False
 
 
 # What a sum or a share that fell or rose is of, when the sentence says: a company's stock (its
