@@ -341,9 +341,11 @@ def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequenc
             others.append(link)
             continue
         # figures of different companies or people are different disagreements; the day of the
-        # happening is one, whoever the sentences name
+        # happening is one, whoever the sentences name, though the day it began counted from its
+        # days ("a third day on July 26") is a claim of its own beside a date said outright
         names = frozenset() if link.a.kind in ("weekday", "date") else link.a.entities & link.b.entities
-        key = (article_of[link.a.row], article_of[link.b.row], *slot_key(link.a), link.a.role, link.b.role, names)
+        key = (article_of[link.a.row], article_of[link.b.row], *slot_key(link.a), link.a.role, link.b.role, names,
+               DAY_COUNT in (link.a.counted, link.b.counted))
         if key not in kept or link.similarity > kept[key].similarity:
             kept[key] = link
     return others + list(kept.values())
