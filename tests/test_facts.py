@@ -489,3 +489,15 @@ def test_the_toll_of_what_set_the_story_off_does_not_rise():
     relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.kind == "count"}
     assert relation[(0, 1)] == relation[(0, 2)] == "number"  # three vs five: one blast, told two ways
     assert relation[(3, 4)] == "number-update"  # the story's own toll still rises from one day to the next
+
+
+def test_one_group_told_dead_by_one_outlet_and_hurt_by_another_contradicts():
+    from storydiff.fact_links import shown
+
+    texts = ["Phnom Penh said the three Thai soldiers killed by a landmine had strayed from their route.",
+             "The envoy was expelled over landmine incidents that injured three Thai soldiers.",
+             "Three people were killed and three people were injured."]
+    _, links = story_links(texts, [0, 1, 2], ["2025-07-24"] * 3)
+    fates = [link for link in links if link.relation == "status"]
+    assert [(link.a.row, link.b.row) for link in fates] == [(0, 1)]  # "people" alone is any group
+    assert shown(fates[0]) == ("thai soldiers", "three dead", "three injured")

@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 
 from .classify import Conflict, ConflictDetector, Judgement, PairJudge
-from .fact_links import FactLink, link_facts, value_text
+from .fact_links import FactLink, link_facts, shown
 from .facts import Fact, same_moment
 from .languages import ENGLISH
 from .settings import AlignSettings, FactSettings
@@ -389,9 +389,9 @@ def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink]):
         key = (link.a.row, link.b.row)
         if link.relation == "agrees" or key in by_pair:
             continue
+        label, value_a, value_b = shown(link)
         conflict = Conflict(link.relation, link.confidence, (link.a.start, link.a.end), (link.b.start, link.b.end),
-                            link.b.low > link.a.high, link.a.slot_label, link.confidence,
-                            value_text(link.a), value_text(link.b))
+                            link.b.low > link.a.high, label, link.confidence, value_a, value_b)
         by_pair[key] = (Match(link.a.row, link.b.row, link.similarity), conflict)
     return sorted(by_pair.values(), key=lambda item: (item[0].a, item[0].b))
 

@@ -163,6 +163,15 @@ def slot_key(fact: Fact) -> tuple[str, str]:
     return (fact.kind, PLACES if fact.kind == "count" and fact.unit in ADMIN_AREAS else fact.unit)
 
 
+def shown(link: "FactLink") -> tuple[str, str, str]:
+    """What a link is about and its two values, as a reader sees them: "thai soldiers: three
+    injured vs three dead" when one group's fates differ, else "people dead: 19 vs 20"."""
+    a, b = link.a, link.b
+    if link.relation == "status" and a.kind == "count":
+        return a.counted, f"{value_text(a)} {a.role}", f"{value_text(b)} {b.role}"
+    return a.slot_label, value_text(a), value_text(b)
+
+
 def value_text(fact: Fact) -> str:
     if fact.kind == "weekday":
         return WEEKDAYS[int(fact.low)].capitalize()
@@ -380,6 +389,8 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
     """`named_elsewhere`: one sentence names the other figure's owner outside the figure's own
     clause, which is enough for days ("DeepSeek's challenge, which wiped $600bn in Nvidia's market
     value on Monday" is told of DeepSeek, and of Nvidia's Monday)."""
+    if _fates_of_one_group(a, b):
+        return similarity >= settings.min_similarity_weak
     if a.kind == STATEMENT:  # a clause and its translation, about someone both name
         return across_languages(a, b) and _shared_names(a, b) and similarity >= settings.min_similarity_statement
     if a.kind == "status":  # one event: the same unit, and one name where both give one (the
@@ -425,6 +436,14 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
     return similarity >= needed
 
 
+def _fates_of_one_group(a: Fact, b: Fact) -> bool:
+    """"The three Thai soldiers killed by a landmine" / "a landmine that injured three Thai
+    soldiers": one group, named alike and counted alike, dead in one telling and hurt in the other
+    (whoever each sentence cites)."""
+    return ({a.role, b.role} == {"dead", "injured"} and a.kind == b.kind == "count" and a.low == a.high == b.low
+            == b.high and a.low > 1 and a.counted == b.counted and len(a.counted.split()) > 1)
+
+
 def _places_told_apart(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]]) -> bool:
     """"Eight districts in four provinces" counts both kinds of place: its eight districts are
     not another outlet's eight provinces told wrong."""
@@ -468,6 +487,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     them (CASUALTIES aside)."""
     if a.kind == STATEMENT:
         return "agrees" if a.low == b.low else "negation"
+    if _fates_of_one_group(a, b):
+        return "status"
     if a.unit != b.unit:
         return "unit"  # the same count of places, of another kind: eight provinces vs eight districts
     if a.low <= b.high and b.low <= a.high:
