@@ -381,3 +381,18 @@ def test_a_denial_in_another_language_contradicts_what_an_outlet_asserts():
     # the polarity rule's to judge, and agreements are not links
     assert denials == {(0, 1), (2, 3)}
     assert not [link for link in links if link.a.kind == "statement" and link.relation == "agrees"]
+
+
+def test_a_figure_meets_the_nearer_of_two_figures_its_context_cannot_tell_apart():
+    texts = ["Thailand has suffered 20 fatalities, including 13 civilians and seven soldiers.",
+             "Camboya registra 13 fallecidos (8 civiles y 5 militares), mientras que Tailandia reporta 19 muertes "
+             "(13 civiles y 6 militares)."]
+    languages = ["en", "es"]
+    embed = load_embedder(MULTILINGUAL_MODEL).encode
+    facts = extract_story_facts(texts, languages, embed)
+    flat = [f for row in facts for f in row]
+    links = link_facts(facts, embed([f.context for f in flat]), embed(texts), [0, 1], [0, 1],
+                       ["2025-07-26"] * 2, for_languages(Settings(), languages).facts, texts)
+    totals = [(link.a.value_text, link.b.value_text) for link in links
+              if link.relation == "number" and link.a.value_text == "20"]
+    assert totals == [("20", "19")]  # both Spanish totals are itemised tallies of that day; 19 is Thailand's

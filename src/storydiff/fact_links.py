@@ -243,7 +243,7 @@ def link_facts(
                 pairs[(fa, fb)] = similarity
                 for fact, other_article, other in ((fa, art_b, fb), (fb, art_a, fa)):
                     key = (fact, other_article)
-                    if key not in best or similarity > best[key][0]:
+                    if key not in best or _nearer(fact, other, similarity, *best[key]):
                         best[key] = (similarity, other)
     stage = _death_tolls(timely, article_of)
     relations = {}
@@ -355,9 +355,19 @@ def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequenc
         names = frozenset() if link.a.kind in ("weekday", "date") else link.a.entities & link.b.entities
         key = (article_of[link.a.row], article_of[link.b.row], *slot_key(link.a), link.a.role, link.b.role, names,
                DAY_COUNT in (link.a.counted, link.b.counted))
-        if key not in kept or link.similarity > kept[key].similarity:
+        if key not in kept or _better_link(link, kept[key]):
             kept[key] = link
     return others + list(kept.values())
+
+
+def _better_link(link: FactLink, kept: FactLink) -> bool:
+    """The clearer pair of one disagreement: the more similar, or between the figures of the same
+    two sentences that their contexts do not tell apart (_nearer), the nearer in value."""
+    if (link.a.row, link.b.row) == (kept.a.row, kept.b.row) and abs(link.similarity - kept.similarity) <= SAME_SENTENCE_TIE:
+        unparsed = [(new, old) for new, old in ((link.a, kept.a), (link.b, kept.b)) if not new.verb and not old.verb]
+        if unparsed:
+            return _distance(link.a, link.b) < _distance(kept.a, kept.b)
+    return link.similarity > kept.similarity
 
 
 # What a country's name gains in its people's: Thai-land, Cambodia-n, Israel-i
@@ -434,6 +444,25 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
         # "shares fell 17%" is any company's shares unless the same name is on both sides
         needed = max(needed, settings.min_similarity_unnamed)
     return similarity >= needed
+
+
+# Figures read without a parse (other languages: no verb) have their whole sentence for context,
+# so two of one sentence this close in similarity are not told apart by it
+SAME_SENTENCE_TIE = 0.05
+
+
+def _nearer(fact: Fact, other: Fact, similarity: float, best_similarity: float, best: Fact) -> bool:
+    """Is `other` a better counterpart for `fact` than `best`: more similar, or, between two
+    figures of one sentence read without a parse, the nearer in value ("13 fallecidos (8 civiles
+    y 5 militares) ... 19 muertes (13 civiles y 6 militares)" against 20 dead)."""
+    if (other.row == best.row and not other.verb and not best.verb
+            and abs(similarity - best_similarity) <= SAME_SENTENCE_TIE):
+        return _distance(fact, other) < _distance(fact, best)
+    return similarity > best_similarity
+
+
+def _distance(a: Fact, b: Fact) -> float:
+    return abs((a.low + min(a.high, a.low * 2)) - (b.low + min(b.high, b.low * 2)))
 
 
 def _fates_of_one_group(a: Fact, b: Fact) -> bool:
