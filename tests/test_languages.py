@@ -15,7 +15,7 @@ from storydiff.align import align_story
 from storydiff.classify import Conflict, RuleDetector
 from storydiff.embed import MULTILINGUAL_MODEL, load_embedder
 from storydiff.extract import extract_article
-from storydiff.fact_links import link_facts
+from storydiff.fact_links import link_facts, shown
 from storydiff.facts_multilingual import extract_story_facts, read_facts
 from storydiff.languages import (declared_language, detect_language, for_languages, segmenter_language,
                                  sentence_languages)
@@ -381,6 +381,8 @@ def test_a_denial_in_another_language_contradicts_what_an_outlet_asserts():
     # the polarity rule's to judge, and agreements are not links
     assert denials == {(0, 1), (2, 3)}
     assert not [link for link in links if link.a.kind == "statement" and link.relation == "agrees"]
+    denial = next(link for link in links if (link.a.row, link.b.row) == (0, 1))
+    assert shown(denial) == ("Jabbar acted alone / Jabbar actuó solo", "says so", "denies it")
 
 
 def test_a_figure_meets_the_nearer_of_two_figures_its_context_cannot_tell_apart():

@@ -165,10 +165,13 @@ def slot_key(fact: Fact) -> tuple[str, str]:
 
 def shown(link: "FactLink") -> tuple[str, str, str]:
     """What a link is about and its two values, as a reader sees them: "thai soldiers: three
-    injured vs three dead" when one group's fates differ, else "people dead: 19 vs 20"."""
+    injured vs three dead" when one group's fates differ, "Jabbar acted alone / Jabbar actuó
+    solo: says so vs denies it" for statements, else "people dead: 19 vs 20"."""
     a, b = link.a, link.b
     if link.relation == "status" and a.kind == "count":
         return a.counted, f"{value_text(a)} {a.role}", f"{value_text(b)} {b.role}"
+    if a.kind == STATEMENT:  # as the polarity rule words it: "Jabbar acted alone: says so vs denies it"
+        return f"{a.context} / {b.context}", *("denies it" if f.low == 0 else "says so" for f in (a, b))
     return a.slot_label, value_text(a), value_text(b)
 
 
