@@ -383,6 +383,12 @@ def test_a_denial_in_another_language_contradicts_what_an_outlet_asserts():
     assert not [link for link in links if link.a.kind == "statement" and link.relation == "agrees"]
     denial = next(link for link in links if (link.a.row, link.b.row) == (0, 1))
     assert shown(denial) == ("Jabbar acted alone / Jabbar actuó solo", "says so", "denies it")
+    # only statements that may meet one in another language (a name in common) are embedded
+    from storydiff.fact_links import contexts_to_embed
+
+    embedded = {flat[i].context for i in contexts_to_embed(facts, [0, 1, 2, 3, 4]) if flat[i].kind == "statement"}
+    assert {"Jabbar acted alone", "Jabbar actuó solo"} <= embedded
+    assert "que el camión estuviera vacío" not in embedded and "el camión estuviera vacío" not in embedded
 
 
 def test_a_figure_meets_the_nearer_of_two_figures_its_context_cannot_tell_apart():

@@ -92,7 +92,19 @@ def contexts_to_embed(facts: Sequence[Sequence[Fact]], article_of: Sequence[int]
     articles: dict[tuple[str, str], set[int]] = {}
     for fact in flat:
         articles.setdefault(slot_key(fact), set()).add(article_of[fact.row])
-    return [i for i, f in enumerate(flat) if len(articles[slot_key(f)]) > 1]
+    # a statement is only ever set against one in another language, in another article, that
+    # names someone it names (denials.py): the others need no vector
+    named: dict[str, set[tuple[int, str]]] = {}
+    for fact in flat:
+        if fact.kind == STATEMENT:
+            for name in fact.entities:
+                named.setdefault(name.removesuffix("s"), set()).add((article_of[fact.row], fact.counted))
+
+    def may_meet(fact: Fact) -> bool:
+        return any(article != article_of[fact.row] and language != fact.counted
+                   for name in fact.entities for article, language in named[name.removesuffix("s")])
+
+    return [i for i, f in enumerate(flat) if len(articles[slot_key(f)]) > 1 and (f.kind != STATEMENT or may_meet(f))]
 
 
 def context_vectors(n_facts: int, embedded: Sequence[int], vectors: np.ndarray) -> np.ndarray:
