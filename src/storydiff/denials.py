@@ -95,6 +95,7 @@ def _names(said: str, sentence: str) -> frozenset[str]:
 
 
 def _fact(row: int, said: str, negated: bool, start: int, end: int, language: str, names: frozenset[str]) -> Fact:
+    # a statement counts nothing: its `counted` holds its language, which statements are compared across
     value = 0.0 if negated else 1.0
     shown = f"denied: {said}" if negated else said
     return Fact(row, STATEMENT, value, value, STATEMENT, language, "", names, "", shown, start, end, context=said)
