@@ -34,8 +34,9 @@ Two figures of one slot then:
 
 A weekday given with its date is checked against the calendar of its year: "Thursday (July 25)"
 in 2025 contradicts (`date`) each other outlet that gives a weekday and its date rightly in the
-same week ("Thursday, July 24", "Friday, July 25"), whatever the sentences are about. A count of a happening's days ("a third day" on July 26,
-day_counts.py) is the day it began (July 24), set only against other days a happening began.
+same week ("Thursday, July 24", "Friday, July 25"), whatever the sentences are about. A count of
+a happening's days ("a third day" on July 26, day_counts.py) is the day it began (July 24), set
+only against other days a happening began.
 """
 
 from __future__ import annotations
@@ -379,8 +380,7 @@ def _better_link(link: FactLink, kept: FactLink) -> bool:
     """The clearer pair of one disagreement: the more similar, or between the figures of the same
     two sentences that their contexts do not tell apart (_nearer), the nearer in value."""
     if (link.a.row, link.b.row) == (kept.a.row, kept.b.row) and abs(link.similarity - kept.similarity) <= SAME_SENTENCE_TIE:
-        unparsed = [(new, old) for new, old in ((link.a, kept.a), (link.b, kept.b)) if not new.verb and not old.verb]
-        if unparsed:
+        if any(not new.verb and not old.verb for new, old in ((link.a, kept.a), (link.b, kept.b))):
             return _distance(link.a, link.b) < _distance(kept.a, kept.b)
     return link.similarity > kept.similarity
 
