@@ -350,6 +350,10 @@ def test_classify_pairs_names_things_across_languages():
      "es", [(1.0, "La policía amplía la investigación a posibles cómplices"),
             (0.0, "Jabbar actuó solo")]),
     ("El FBI no descarta que Jabbar actuara solo.", "es", []),  # not ruled out: neither said nor denied
+    # words of denial that deny nothing: "however", "only", "not only"
+    ("Sin embargo la policía cree que Jabbar actuó solo.", "es", [(1.0, "Jabbar actuó solo")]),
+    ("Il n'y avait que deux voleurs selon Laurent Nuñez.", "fr", [(1.0, "Il deux voleurs selon Laurent Nuñez")]),
+    ("Nicht nur Jabbar war am Anschlag beteiligt.", "de", [(1.0, "Jabbar war am Anschlag beteiligt")]),
     ("Le FBI ne pense pas que Jabbar ait agi seul.", "fr", [(0.0, "Jabbar ait agi seul")]),
     ("Le FBI n'exclut pas que Jabbar ait agi seul.", "fr", []),
     ("Das FBI glaubt nicht, dass Jabbar allein handelte.", "de", [(0.0, "Jabbar allein handelte")]),

@@ -28,6 +28,15 @@ DENIALS = {
           r"|schlie(?:ß|ss)\w*(?=[^,.;]*\baus\b)|(?:wies|weist)(?=[^,.;]*\bzurück\b)",
     "pt": r"não|nunca|jamais|nenhum[a]?|ninguém|sem|neg\w*|descart\w*|desmen\w*|rejeit\w*",
 }
+# Phrases with a word of denial that deny nothing: "sin embargo" (however), "no solo" (not
+# only), "ne … que" (only), "sans doute" (no doubt), "nicht nur"; removed before counting
+NOT_DENIALS = {
+    "es": r"sin\s+embargo|no\s+obstante|no\s+s[oó]lo|sin\s+duda|no\s+m[aá]s\s+que",
+    "fr": r"non\s+seulement|sans\s+doute|ne\s+\w+\s+que|n['’]\w+\s+que|n['’]y\s+a(?:vait)?\s+que",
+    "de": r"nicht\s+nur|ohne\s+zweifel",
+    "pt": r"n[aã]o\s+s[oó]|sem\s+d[uú]vida|no\s+entanto",
+}
+_NOT_DENIALS = {language: re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE) for language, words in NOT_DENIALS.items()}
 # the second half of a French negation, and the elided "n'", say no more than the first
 FRENCH_PARTS = re.compile(r"(?<!\w)(?:pas|plus|point|guère)(?!\w)|(?<!\w)n['’]", re.IGNORECASE)
 # a clause that opens with one of these is what the clause before it says or denies
@@ -61,7 +70,7 @@ def _other(text: str, language: str, row: int) -> list[Fact]:
     out = []
     start, governing = 0, 0
     for end in [m.start() for m in CLAUSE_END.finditer(text)] + [len(text)]:
-        clause = text[start:end]
+        clause = _NOT_DENIALS[language].sub(" ", text[start:end])
         if language == "fr":  # "n'exclut pas": one denial word, "exclut"; "ne ... pas": one, "ne"
             elided = FRENCH_PARTS.search(clause) and not re.search(r"(?<!\w)ne(?!\w)", clause, re.I)
             clause = FRENCH_PARTS.sub(lambda m: " ne " if elided and m.group().lower().startswith("n") else " ", clause)
