@@ -501,3 +501,11 @@ def test_one_group_told_dead_by_one_outlet_and_hurt_by_another_contradicts():
     fates = [link for link in links if link.relation == "status"]
     assert [(link.a.row, link.b.row) for link in fates] == [(0, 1)]  # "people" alone is any group
     assert shown(fates[0]) == ("thai soldiers", "three dead", "three injured")
+
+
+def test_a_size_belongs_to_the_thing_measured_not_to_the_sentences_subject():
+    facts = extract_facts(["Ho was one of the firefighters sent to a complex of eight 31-story towers.",
+                           "Smoke poured from the 32-storey Wang Fuk Court complex."])
+    sizes = [f for row in facts for f in row if f.role == "measure"]
+    assert [(f.value_text, f.entities) for f in sizes] == [("31", frozenset()),
+                                                          ("32", frozenset({"wang", "fuk", "court"}))]

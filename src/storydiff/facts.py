@@ -352,7 +352,8 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
         role, unit_name = ROLES[unit_name], "people"  # "44 fatalities", "29 deaths"
     clause = _clause(head, number)
     years, months = _times(" ".join(t.text for t in clause))  # the figure's own clause says when
-    return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, _owners(head, number),
+    owners = _measured(number) if role == "measure" else _owners(head, number)
+    return Fact(0, kind, quantity.low, quantity.high, unit_name, counted, role, owners,
                 _verb_of(number), text[quantity.start:quantity.end], quantity.start, quantity.end, revision, years,
                 _masked_context(clause, quantity.start, quantity.end, "so many" if kind == "count" else "N"), months,
                 kind == "count" and _told_as_cause(number))
@@ -539,6 +540,14 @@ def _owners(head, figure) -> frozenset[str]:
             tokens.extend(place for prep in node.children if prep.dep_ == "prep" and prep.lower_ == "in"
                           for place in prep.children if place.dep_ == "pobj" and place.pos_ == "PROPN")
     return frozenset(n for n in (_name(t) for t in tokens if _is_name(t)) if n and n not in GENERIC_NAMES)
+
+
+def _measured(number) -> frozenset[str]:
+    """Whose size a measure is: the names of the thing measured ("the 32-storey Wang Fuk Court
+    complex"), not the sentence's subject ("Ho was one of the firefighters deployed where a
+    complex of eight 31-story towers is located")."""
+    return frozenset(n for n in (_name(t) for t in _phrase(number.head) if t is not number and _is_name(t))
+                     if n and n not in GENERIC_NAMES)
 
 
 def _subject(token) -> list:
