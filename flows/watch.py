@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, embed_task, open_store
-from storydiff.discover.grouping import Article, article_vectors, group, independent_sources
+from storydiff.discover.grouping import Article, article_vectors, group, independent_sources, mixes_languages
 from storydiff.discover.naming import name_stories
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
@@ -124,7 +124,10 @@ def _group(items: list[dict], settings: Settings) -> tuple[list[str], dict[str, 
     articles = [_article(i) for i in items]
     token_vectors = load_token_vectors(settings.model, settings.model_cache, settings.threads)
     # through the embedding cache: the window's items are grouped again at every run
-    vectors = article_vectors(articles, lambda texts: embed_task(texts, settings)[0], token_vectors, settings.group)
+    multilingual = replace(settings, model=settings.multilingual_model)
+    vectors = article_vectors(articles, lambda texts: embed_task(texts, settings)[0], token_vectors, settings.group,
+                              (lambda texts: embed_task(texts, multilingual)[0])
+                              if settings.multilingual_model and mixes_languages(articles) else None)
     return name_stories(items, group(articles, vectors, settings.group))
 
 
@@ -167,7 +170,7 @@ def _tally(results: list[PollResult]) -> dict[str, int]:
 
 def build_watch_deployment(outlets_file: str, cron: str, name: str, settings: Settings):
     """The watch flow on a cron schedule; the outlets file is checked now."""
-    from dataclasses import asdict, replace
+    from dataclasses import asdict
 
     from flows.compare import _jsonable
 

@@ -167,3 +167,33 @@ def test_the_bundled_sample_dump_groups_into_its_four_events(tmp_path, capsys):
     # two earthquakes a day apart stay two stories; a bare "what we know" joins its quake
     assert sorted(map(sorted, events.values())) == [["c1", "c2", "c3"], ["m1", "m2"], ["n1", "n2", "n3"],
                                                     ["q1", "q2", "q3", "q4"]]
+
+
+QUAKE_A_ES = [
+    ("Diario D", "Terremoto de magnitud 6,1 sacude Sumbawa, Indonesia",
+     "Un terremoto de magnitud 6,1 sacudió el martes la isla indonesia de Sumbawa y dañó casas en Bima. "
+     "La agencia meteorológica descartó la amenaza de tsunami."),
+    ("Zeitung E", "Erdbeben der Stärke 6,1 erschüttert Sumbawa in Indonesien",
+     "Ein Erdbeben der Stärke 6,1 hat am Dienstag die indonesische Insel Sumbawa erschüttert und Häuser in Bima "
+     "beschädigt. Eine Tsunami-Warnung gab es nicht."),
+]
+
+
+def test_a_set_in_several_languages_reads_its_titles_with_the_multilingual_model_too():
+    from storydiff.discover.grouping import mixes_languages
+
+    settings = Settings()
+    english = articles_of([QUAKE_A, QUAKE_B, BUDGET])
+    mixed = articles_of([QUAKE_A + QUAKE_A_ES, QUAKE_B, BUDGET])
+    assert not mixes_languages(english) and mixes_languages(mixed)  # detected: the articles give no language
+    embedder = load_embedder(settings.model, settings.embed_batch_size, settings.embed_backend, settings.model_cache,
+                             settings.threads)
+    token_vectors = load_token_vectors(settings.model, settings.model_cache, settings.threads)
+    multilingual = load_embedder(settings.multilingual_model, threads=settings.threads)
+    vectors = article_vectors(mixed, embedder.encode, token_vectors, settings.group, multilingual.encode)
+    english_only = article_vectors(mixed, embedder.encode, token_vectors, settings.group)
+    assert vectors.shape[1] == english_only.shape[1] + 512  # the multilingual model's reading of each title
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    # the Spanish and German tellings come nearer the English one than on the English model alone
+    assert ((vectors @ vectors.T)[0, 3:5] > (english_only @ english_only.T)[0, 3:5] + 0.05).all()
+    assert group(mixed, vectors, settings.group) == ["s0a0"] * 5 + ["s1a0"] * 2 + ["s2a0"] * 2

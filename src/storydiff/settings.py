@@ -130,8 +130,10 @@ class GroupSettings:
     # the sentence model reads the title and this many characters of the text (500 took five
     # times as long, for no better grouping once the token vectors read the whole text)
     embed_chars: int = 0
-    # the share of the token vectors (whole text) next to the sentence model's (title) in article_vectors
+    # the share of the token vectors (whole text) next to the sentence models' (title) in article_vectors
     text_vector_weight: float = 0.5
+    # of the title's share, the multilingual model's (embed.MULTILINGUAL_MODEL); the English model has the rest
+    multilingual_title_share: float = 0.5
 
 
 @dataclass(frozen=True)

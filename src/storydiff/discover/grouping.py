@@ -2,8 +2,10 @@
 
 Two articles are compared by the mean of two cosines: TF-IDF of title and text (rare words:
 names, places, figures) and `article_vectors`, itself a mix of the sentence embedding of the
-title (paraphrase) and the model's token vectors summed over the whole text (token_vectors.py:
-as good as embedding the text's start, at a quarter of the time). Dense neighbourhoods inflate
+title (paraphrase), by the English model and, in a set that mixes languages, by the
+multilingual one too (which reads a title in another language next to its English telling), and
+the model's token vectors summed over the whole text (token_vectors.py: as good as embedding the
+text's start, at a quarter of the time). Dense neighbourhoods inflate
 similarity (a week of one topic makes all its articles look alike), so each cosine pair is
 lowered by a share of the mean of the two articles' similarity to their nearest neighbours
 (hubness correction, as in CSLS), which lets one threshold serve a set of three-article stories
@@ -54,13 +56,36 @@ class Article:
 
 
 def article_vectors(articles: Sequence[Article], encode_sentences: Callable[[list[str]], np.ndarray],
-                    token_vectors: TokenVectors, settings: GroupSettings) -> np.ndarray:
-    """A row per article whose dot products are the weighted mean of two cosines: the sentence
-    model's, of the title (paraphrase), and the token vectors', of the whole text (topic)."""
-    sentences = encode_sentences([a.embedding_text(settings.embed_chars) for a in articles])
+                    token_vectors: TokenVectors, settings: GroupSettings,
+                    encode_multilingual: Callable[[list[str]], np.ndarray] | None = None) -> np.ndarray:
+    """A row per article whose dot products are the weighted mean of cosines: the sentence
+    model's, of the title (paraphrase), the multilingual model's of the title too (a second
+    reading, and the only one of a title in another language), and the token vectors', of the
+    whole text (topic)."""
+    titles = [a.embedding_text(settings.embed_chars) for a in articles]
     texts = token_vectors.encode([a.full_text for a in articles])
-    weight = settings.text_vector_weight
-    return np.hstack([np.sqrt(1.0 - weight) * sentences, np.sqrt(weight) * texts]).astype(np.float32)
+    text_weight = settings.text_vector_weight
+    title_weight = 1.0 - text_weight
+    parts = [np.sqrt(text_weight) * texts]
+    if encode_multilingual is not None and settings.multilingual_title_share > 0:
+        share = settings.multilingual_title_share
+        parts.append(np.sqrt(title_weight * share) * _unit(encode_multilingual(titles)))
+        title_weight *= 1.0 - share
+    parts.append(np.sqrt(title_weight) * encode_sentences(titles))
+    return np.hstack(parts).astype(np.float32)
+
+
+def mixes_languages(articles: Sequence[Article]) -> bool:
+    """Does the set hold an article not in English (its `language`, else detected from its title
+    and text's start)? Only then are titles read by the multilingual model too: it costs a
+    third more time at 10,000 articles."""
+    from ..languages import detect_language, is_mixed
+
+    return is_mixed(a.language or detect_language(f"{a.title}. {a.text[:UNTITLED_CHARS]}") for a in articles)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
 def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSettings) -> np.ndarray:
