@@ -94,16 +94,12 @@ def contexts_to_embed(facts: Sequence[Sequence[Fact]], article_of: Sequence[int]
     for fact in flat:
         articles.setdefault(slot_key(fact), set()).add(article_of[fact.row])
     # a statement is only ever set against one in another language, in another article, that
-    # names someone it names (denials.py): the others need no vector
-    named: dict[str, set[tuple[int, str]]] = {}
-    for fact in flat:
-        if fact.kind == STATEMENT:
-            for name in fact.entities:
-                named.setdefault(name.removesuffix("s"), set()).add((article_of[fact.row], fact.counted))
+    # names someone it names (_same_slot): the others need no vector
+    statements = [f for f in flat if f.kind == STATEMENT and f.entities]
 
     def may_meet(fact: Fact) -> bool:
-        return any(article != article_of[fact.row] and language != fact.counted
-                   for name in fact.entities for article, language in named[name.removesuffix("s")])
+        return any(article_of[other.row] != article_of[fact.row] and across_languages(fact, other)
+                   and _shared_names(fact, other) for other in statements)
 
     return [i for i, f in enumerate(flat) if len(articles[slot_key(f)]) > 1 and (f.kind != STATEMENT or may_meet(f))]
 
