@@ -298,15 +298,39 @@ def ensure_views_file(db_path: Path, root: Path, lock_timeout_s: float) -> None:
     marker = root / f".views-{digest}"
     if marker.exists() and db_path.exists():
         return
-    connection = connect(db_path, lock_timeout_s=lock_timeout_s)
-    try:
-        define_views(connection, root)
-    except duckdb.CatalogException:
-        raise StoreError(f"{db_path}: holds a single-file database's tables; give Parquet results a database "
-                         "file of their own (STORYDIFF_DB)") from None
-    finally:
-        connection.close()
+    if not db_path.exists():
+        _create_views_file(db_path, root)
+    else:
+        connection = connect(db_path, lock_timeout_s=lock_timeout_s)
+        try:
+            define_views(connection, root)
+        except duckdb.CatalogException:
+            raise StoreError(f"{db_path}: holds a single-file database's tables; give Parquet results a "
+                             "database file of their own (STORYDIFF_DB)") from None
+        finally:
+            connection.close()
     marker.touch()
+
+
+def _create_views_file(db_path: Path, root: Path) -> None:
+    """Made aside and linked into place: a process opening the file never sees it half-written."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    aside = db_path.with_name(f".{db_path.name}.{write_id()}.tmp")
+    try:
+        connection = connect(aside)
+        try:
+            define_views(connection, root)
+        finally:
+            connection.close()
+        try:
+            os.link(aside, db_path)
+        except FileExistsError:
+            pass  # another process made it first, from the same schema
+        except OSError as exc:
+            raise StoreError(f"{db_path}: cannot create database ({exc.strerror})") from None
+    finally:
+        aside.unlink(missing_ok=True)
+        aside.with_name(aside.name + ".wal").unlink(missing_ok=True)
 
 
 def open_store(settings: Settings) -> Store:
