@@ -509,3 +509,32 @@ def test_a_size_belongs_to_the_thing_measured_not_to_the_sentences_subject():
     sizes = [f for row in facts for f in row if f.role == "measure"]
     assert [(f.value_text, f.entities) for f in sizes] == [("31", frozenset()),
                                                           ("32", frozenset({"wang", "fuk", "court"}))]
+
+
+def test_two_full_lists_of_one_set_that_name_different_members_contradict():
+    from storydiff.fact_links import shown
+
+    texts = ["The wards that will close their libraries are: Ashby, Brook Hill, Carrow, Dunmere and Elstow "
+             "in the north.",
+             "Five wards will lose their libraries: Ashby, Brookhill, Carrow, Fenwick and Elstow.",
+             "The wards chosen for the pilot are: Ashby, Carrow and Elstow.",  # fewer members, none other
+             "The wards that won prizes were: Gorse, Hatley and Ivybridge."]  # another set of the same noun
+    facts, links = story_links(texts, [0, 1, 2, 3], ["2026-03-02"] * 4)
+    lists = [[f for f in row if f.kind == "members"] for row in facts]
+    assert [f.value_text for row in lists for f in row] == [
+        "Ashby; Brook Hill; Carrow; Dunmere; Elstow", "Ashby; Brookhill; Carrow; Fenwick; Elstow",
+        "Ashby; Carrow; Elstow", "Gorse; Hatley; Ivybridge"]
+    contradicting = [link for link in links if link.contradicts]
+    assert [(link.a.row, link.b.row, link.relation) for link in contradicting] == [(0, 1, "members")]
+    # "Brook Hill" and "Brookhill" are one ward spelt two ways; Dunmere and Fenwick differ
+    assert shown(contradicting[0]) == ("wards listed", "Dunmere", "Fenwick")
+
+
+@pytest.mark.parametrize("text", [
+    "Four wards will lose their libraries: Ashby, Brook Hill, Carrow, Dunmere and Elstow.",  # 4 said, 5 listed
+    "The victims included: a teacher, a nurse and two students.",  # not a list of names
+    "He said: We will go, they will stay, and that is that.",
+    "Ashby, Carrow and Elstow are among the wards.",  # no colon: a list need not be whole
+])
+def test_only_a_whole_list_of_names_is_a_list_of_members(text):
+    assert not [f for f in extract_facts([text])[0] if f.kind == "members"]

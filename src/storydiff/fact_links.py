@@ -51,13 +51,14 @@ import numpy as np
 
 from .day_counts import DAY_COUNT
 from .denials import STATEMENT, across_languages
+from .member_lists import MEMBERS, differing_members, lists_of_one_set, members_of
 from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
 from .statuses import PERSON_UNIT
 
 # verbs that say when a happening began
 BEGAN = {"start", "begin", "erupt", "break", "outbreak", "ignite", "flare"}
-CONTRADICTING = ("number", "number-revised", "date", "status", "unit", "negation")
+CONTRADICTING = ("number", "number-revised", "date", "status", "unit", "negation", MEMBERS)
 SMALL_COUNT = 10
 # a calendar slip is certain; that both sentences tell of one happening is not
 CALENDAR_CONFIDENCE = 0.8
@@ -179,6 +180,9 @@ def shown(link: "FactLink") -> tuple[str, str, str]:
     a, b = link.a, link.b
     if link.relation == "status" and a.kind == "count":
         return a.counted, f"{value_text(a)} {a.role}", f"{value_text(b)} {b.role}"
+    if a.kind == MEMBERS:  # the members only one list names: "districts listed: Kaeng Hang Maew vs Khlung"
+        only_a, only_b = differing_members(members_of(a.value_text), members_of(b.value_text)) or ([], [])
+        return a.slot_label, ", ".join(only_a), ", ".join(only_b)
     if a.kind == STATEMENT:  # as the polarity rule words it: "Jabbar acted alone: says so vs denies it"
         return f"{a.context} / {b.context}", *("denies it" if f.low == 0 else "says so" for f in (a, b))
     return a.slot_label, value_text(a), value_text(b)
@@ -412,6 +416,8 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
     value on Monday" is told of DeepSeek, and of Nvidia's Monday)."""
     if _fates_of_one_group(a, b):
         return similarity >= settings.min_similarity_weak
+    if a.kind == MEMBERS:  # most members in common are what makes two lists lists of one set
+        return lists_of_one_set(members_of(a.value_text), members_of(b.value_text))
     if a.kind == STATEMENT:  # a clause and its translation, about someone both name
         return across_languages(a, b) and _shared_names(a, b) and similarity >= settings.min_similarity_statement
     if a.kind == "status":  # one event: the same unit, and one name where both give one (the
@@ -527,6 +533,8 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     them (CASUALTIES aside)."""
     if a.kind == STATEMENT:
         return "agrees" if a.low == b.low else "negation"
+    if a.kind == MEMBERS:
+        return MEMBERS if differing_members(members_of(a.value_text), members_of(b.value_text)) else "agrees"
     if _fates_of_one_group(a, b):
         return "status"
     if a.unit != b.unit:

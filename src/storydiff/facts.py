@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
 from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
                        listed_fates, status_of)
@@ -98,7 +99,7 @@ AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I)
 @dataclass(frozen=True)
 class Fact:
     row: int  # sentence row in the story
-    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status', 'multiple', 'statement'
+    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status', 'multiple', 'statement', 'members'
     low: float
     high: float
     unit: str  # currency, 'percent', 'date', 'weekday', 'years', or the noun counted (lemma)
@@ -126,6 +127,8 @@ class Fact:
             return f"age{who}"
         if self.kind == "count" and self.unit in ADMIN_AREAS:
             return f"places{' ' + self.role if self.role else ''}"
+        if self.kind == MEMBERS:
+            return f"{self.counted} listed"
         if self.kind == "statement":
             return f"what is said of {', '.join(sorted(self.entities)[:2])}"
         if self.kind == "status":
@@ -178,7 +181,8 @@ _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORD
 
 
 def _may_state_a_fact(text: str) -> bool:
-    return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text) or MULTIPLE.search(text))
+    return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text) or MULTIPLE.search(text)
+                or LIST_HINT.search(text))
 
 
 def _facts_of_doc(doc) -> list[Fact]:
@@ -223,7 +227,19 @@ def _facts_of_doc(doc) -> list[Fact]:
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
     return (facts + _status_facts(doc, revision, years, months) + _fate_facts(doc, revision, years, months)
-            + _charge_facts(text, facts, revision, years, months))
+            + _charge_facts(text, facts, revision, years, months) + _members_facts(doc, revision, years, months))
+
+
+def _members_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """The members of a set the sentence lists in full (member_lists.py)."""
+    listed = member_list(doc)
+    if listed is None:
+        return []
+    count = float(len(listed.members))
+    text = doc.text
+    return [Fact(0, MEMBERS, count, count, listed.noun, listed.noun_text, "", frozenset(), "",
+                 SEPARATOR.join(listed.members), listed.start, listed.end, revision, years,
+                 text[:listed.start] + "these" + text[listed.end:], months)]
 
 
 def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
