@@ -538,3 +538,11 @@ def test_two_full_lists_of_one_set_that_name_different_members_contradict():
 ])
 def test_only_a_whole_list_of_names_is_a_list_of_members(text):
     assert not [f for f in extract_facts([text])[0] if f.kind == "members"]
+
+
+def test_a_list_some_members_of_which_are_named_is_not_whole():
+    for text in ["The new members include: Ashby, Carrow and Elstow.", "Wards such as: Ashby, Carrow and Elstow."]:
+        assert not [f for f in extract_facts([text])[0] if f.kind == "members"]
+    (listed,) = [f for f in extract_facts(["Four versions are affected: Windows NT, Windows 2000, Windows XP and "
+                                           "Windows Server 2003."])[0] if f.kind == "members"]
+    assert listed.value_text == "Windows NT; Windows 2000; Windows XP; Windows Server 2003"

@@ -416,8 +416,9 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
     value on Monday" is told of DeepSeek, and of Nvidia's Monday)."""
     if _fates_of_one_group(a, b):
         return similarity >= settings.min_similarity_weak
-    if a.kind == MEMBERS:  # most members in common are what makes two lists lists of one set
-        return lists_of_one_set(members_of(a.value_text), members_of(b.value_text))
+    if a.kind == MEMBERS:  # most members in common, and sentences about one thing: lists of one set
+        return (similarity >= settings.min_similarity
+                and lists_of_one_set(members_of(a.value_text), members_of(b.value_text)))
     if a.kind == STATEMENT:  # a clause and its translation, about someone both name
         return across_languages(a, b) and _shared_names(a, b) and similarity >= settings.min_similarity_statement
     if a.kind == "status":  # one event: the same unit, and one name where both give one (the

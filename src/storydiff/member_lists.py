@@ -16,7 +16,9 @@ MAX_MEMBERS = 30
 # two spellings of one name ("Mueang Chanthaburi" / "Muang Chanthaburi") are one member
 SAME_NAME_RATIO = 0.85
 # "A, B, C and D in Trat province": a member is the run of capitalised words its piece begins with
-NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|of|de|la|del|al|el))*")
+NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|\d[\w.-]*|of|de|la|del|al|el))*")
+# "Sports teams include: ...", "cities such as: ...": some of the members, not all
+PARTIAL = re.compile(r"\b(?:includ\w*|among|such as|like|e\.g\.|for example|for instance|notably|especially)\W*$", re.I)
 LIST_HINT = re.compile(r":\s*[A-Z][^:]*(?:,|\band\b)")
 MEMBERS = "members"  # the kind of fact a full list is
 SEPARATOR = "; "  # between the members in a fact's value_text
@@ -36,7 +38,7 @@ def member_list(doc) -> MemberList | None:
     counted, "eight districts:", or the subject, "the districts ... are:"), or None. A stated
     count must be the list's length."""
     colon = next((t for t in doc if t.text == ":"), None)
-    if colon is None or not LIST_HINT.search(doc.text[colon.idx:]):
+    if colon is None or not LIST_HINT.search(doc.text[colon.idx:]) or PARTIAL.search(doc.text[:colon.idx]):
         return None
     members = _members(doc.text[colon.idx + 1:])
     if members is None:
