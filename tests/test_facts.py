@@ -546,3 +546,50 @@ def test_a_list_some_members_of_which_are_named_is_not_whole():
     (listed,) = [f for f in extract_facts(["Four versions are affected: Windows NT, Windows 2000, Windows XP and "
                                            "Windows Server 2003."])[0] if f.kind == "members"]
     assert listed.value_text == "Windows NT; Windows 2000; Windows XP; Windows Server 2003"
+
+
+@pytest.mark.parametrize("text, language, shown, low, high", [
+    ("The blaze started at around 2:51 p.m. on Wednesday.", "en", "2:51 p.m.", 861, 921),
+    ("The fire broke out at 2.51pm local time.", "en", "2.51pm", 891, 891),
+    ("On Monday, approximately 15:00 local time (07:00 GMT), a fire erupted in the depot.", "en", "15:00", 870, 930),
+    ("Les combats ont débuté vers 7h30 jeudi.", "fr", "7h30", 420, 480),
+    ("Die Kämpfe begannen gegen 4.30 Uhr.", "de", "4.30 Uhr", 240, 300),
+    ("Los disturbios comenzaron a las 22:10 del sábado.", "es", "22:10", 1330, 1330),
+])
+def test_the_time_a_happening_began_is_a_fact(text, language, shown, low, high):
+    from storydiff.clock_times import began_at
+
+    (fact,) = began_at(text, language)
+    assert (fact.kind, fact.value_text, fact.low, fact.high) == ("time", shown, low, high)
+    assert text[fact.start:fact.end] == shown
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The stock started the day at 1.50 and fell 16.97%.", "en"),  # no clock: a price
+    ("Los combates comenzaron el 24 de julio y dejaron 1.50 millones de desplazados.", "es"),
+    ("The fire started at 2:51 p.m. and was upgraded at 6:22 p.m.", "en"),  # two times: which began?
+    ("Fighting began at 0300 GMT.", "en"),  # a conversion, not the local time
+    ("The attack started at 3:15.", "en"),  # morning or afternoon?
+    ("The firefighters arrived at 3:15 p.m.", "en"),  # not a beginning
+])
+def test_a_number_that_is_not_surely_the_time_something_began_is_not(text, language):
+    from storydiff.clock_times import began_at
+
+    assert began_at(text, language) == []
+
+
+def test_times_a_happening_began_hours_apart_contradict_and_close_ones_agree():
+    from storydiff.facts_multilingual import extract_story_facts
+    from storydiff.fact_links import shown
+
+    texts = ["Las hostilidades comenzaron a las 4:30 a.m. del jueves, según fuentes oficiales.",
+             "Clashes began at approximately 7:30 a.m. local time on Thursday, officials said.",
+             "The fighting started at about 5 a.m. on Thursday, officials said."]
+    facts = extract_story_facts(texts, ["es", "en", "en"])
+    vectors = np.ones((sum(len(f) for f in facts), 4), dtype=np.float32) / 2
+    links = [link for link in link_facts(facts, vectors, np.zeros((3, 4), dtype=np.float32), [0, 1, 2], [0, 1, 2],
+                                         ["2026-05-07"] * 3, FactSettings()) if link.a.kind == "time"]
+    assert {(link.a.row, link.b.row): link.relation for link in links} == {
+        (0, 1): "date", (0, 2): "agrees", (1, 2): "date"}
+    assert shown(next(link for link in links if (link.a.row, link.b.row) == (0, 1))) == (
+        "time it began", "4:30 a.m.", "7:30 a.m.")

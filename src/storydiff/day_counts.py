@@ -16,6 +16,10 @@ from datetime import date, timedelta
 from .facts import Fact
 
 DAY_COUNT = "the day it began"
+# Stems of the verbs that say a happening began, in the languages read without a parse
+# (facts_multilingual.py), as facts.py's "start", "begin", "erupt", "break out" do in English.
+BEGAN = ("comenz", "empez", "inici", "estall", "começ", "eclod", "début", "commenc", "éclat", "begann",
+         "begonnen", "beginn", "brach", "ausgebrochen")
 # without a year said, a non-leap year: February has 28 days
 YEAR_UNSAID = 2001
 

@@ -49,6 +49,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .clock_times import TIME
 from .day_counts import DAY_COUNT
 from .denials import STATEMENT, across_languages
 from .member_lists import MEMBERS, differing_members, lists_of_one_set, members_of
@@ -416,6 +417,9 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
     value on Monday" is told of DeepSeek, and of Nvidia's Monday)."""
     if _fates_of_one_group(a, b):
         return similarity >= settings.min_similarity_weak
+    if a.kind == TIME:  # the hour a happening began is one moment however the sentences tell the
+        # rest, as the day it began is (min_similarity_began)
+        return a.verb == b.verb == "begin" and similarity >= settings.min_similarity_began
     if a.kind == MEMBERS:  # most members in common, and sentences about one thing: lists of one set
         return (similarity >= settings.min_similarity
                 and lists_of_one_set(members_of(a.value_text), members_of(b.value_text)))
@@ -542,7 +546,7 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
         return "unit"  # the same count of places, of another kind: eight provinces vs eight districts
     if a.low <= b.high and b.low <= a.high:
         return "agrees"
-    if a.kind in ("weekday", "date"):
+    if a.kind in ("weekday", "date", TIME):
         return "date"
     if a.kind == "status":
         if a.unit == PERSON_UNIT and date_a and date_b and date_a != date_b:

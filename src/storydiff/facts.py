@@ -99,7 +99,7 @@ AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\b", re.I)
 @dataclass(frozen=True)
 class Fact:
     row: int  # sentence row in the story
-    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status', 'multiple', 'statement', 'members'
+    kind: str  # 'count', 'money', 'percent', 'date', 'weekday', 'ordinal', 'age', 'status', 'multiple', 'statement', 'members', 'time'
     low: float
     high: float
     unit: str  # currency, 'percent', 'date', 'weekday', 'years', or the noun counted (lemma)
@@ -127,6 +127,8 @@ class Fact:
             return f"age{who}"
         if self.kind == "count" and self.unit in ADMIN_AREAS:
             return f"places{' ' + self.role if self.role else ''}"
+        if self.kind == "time":
+            return "time it began"
         if self.kind == MEMBERS:
             return f"{self.counted} listed"
         if self.kind == "statement":

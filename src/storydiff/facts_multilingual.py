@@ -24,7 +24,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from .day_counts import began_by_day_count
+from .clock_times import began_at
+from .day_counts import BEGAN, began_by_day_count
 from .denials import story_statements
 from .facts import YEAR, Fact, extract_facts
 from .quantities import ROUND_FIGURE_SHARE, _interval
@@ -150,9 +151,7 @@ WEEKDAY_NAMES = {  # Monday first, as facts.WEEKDAYS
 SCALE_WORDS = {word for scales in SCALES.values() for word in scales} | {
     name for names in (*MONTH_NAMES.values(), *WEEKDAY_NAMES.values()) for name in names}
 # The event itself took place (facts.ROLES "happened"): the day fighting began, a fire broke out;
-# BEGAN says it began, as facts.py's verbs "start", "begin", "erupt", "break out" do.
-BEGAN = ("comenz", "empez", "inici", "estall", "começ", "eclod", "début", "commenc", "éclat", "begann",
-         "begonnen", "beginn", "brach", "ausgebrochen")
+# BEGAN (day_counts.py) says it began, as facts.py's verbs "start", "begin", "erupt", "break out" do.
 HAPPENED = BEGAN + ("escal", "ocurri", "ocorr", "survenu", "eskalier", "ereignet")
 
 
@@ -168,6 +167,7 @@ def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
         if language in READ:
             facts[row] = read_facts(text, language, row)
         facts[row] += began_by_day_count(text, language, facts[row])
+        facts[row] += began_at(text, language, row)
     if not embed:
         return facts
     # what each clause asserts or denies, set against clauses of other languages (denials.py)
