@@ -522,8 +522,8 @@ def test_two_full_lists_of_one_set_that_name_different_members_contradict():
     facts, links = story_links(texts, [0, 1, 2, 3], ["2026-03-02"] * 4)
     lists = [[f for f in row if f.kind == "members"] for row in facts]
     assert [f.value_text for row in lists for f in row] == [
-        "Ashby; Brook Hill; Carrow; Dunmere; Elstow", "Ashby; Brookhill; Carrow; Fenwick; Elstow",
-        "Ashby; Carrow; Elstow", "Gorse; Hatley; Ivybridge"]
+        "Ashby, Brook Hill, Carrow, Dunmere, Elstow", "Ashby, Brookhill, Carrow, Fenwick, Elstow",
+        "Ashby, Carrow, Elstow", "Gorse, Hatley, Ivybridge"]
     contradicting = [link for link in links if link.contradicts]
     assert [(link.a.row, link.b.row, link.relation) for link in contradicting] == [(0, 1, "members")]
     # "Brook Hill" and "Brookhill" are one ward spelt two ways; Dunmere and Fenwick differ
@@ -545,7 +545,7 @@ def test_a_list_some_members_of_which_are_named_is_not_whole():
         assert not [f for f in extract_facts([text])[0] if f.kind == "members"]
     (listed,) = [f for f in extract_facts(["Four versions are affected: Windows NT, Windows 2000, Windows XP and "
                                            "Windows Server 2003."])[0] if f.kind == "members"]
-    assert listed.value_text == "Windows NT; Windows 2000; Windows XP; Windows Server 2003"
+    assert listed.value_text == "Windows NT, Windows 2000, Windows XP, Windows Server 2003"
 
 
 @pytest.mark.parametrize("text, language, shown, low, high", [

@@ -21,7 +21,7 @@ NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*)(?:\s+(?:[A-Z][\w'’.-]*|\d[\w.-]*|
 PARTIAL = re.compile(r"\b(?:includ\w*|among|such as|like|e\.g\.|for example|for instance|notably|especially)\W*$", re.I)
 LIST_HINT = re.compile(r":\s*[A-Z][^:]*(?:,|\band\b)")
 MEMBERS = "members"  # the kind of fact a full list is
-SEPARATOR = "; "  # between the members in a fact's value_text
+SEPARATOR = ", "  # between the members in a fact's value_text (a member holds no comma: lists are split on them)
 
 
 @dataclass(frozen=True)
