@@ -593,3 +593,8 @@ def test_times_a_happening_began_hours_apart_contradict_and_close_ones_agree():
         (0, 1): "date", (0, 2): "agrees", (1, 2): "date"}
     assert shown(next(link for link in links if (link.a.row, link.b.row) == (0, 1))) == (
         "time it began", "4:30 a.m.", "7:30 a.m.")
+
+
+def test_a_time_of_day_is_not_a_count():
+    facts = extract_facts(["The fire broke out at 2.51pm local time, and at 3 p.m. 40 people were hurt."])[0]
+    assert [(f.kind, f.value_text) for f in facts if f.kind == "count"] == [("count", "40")]

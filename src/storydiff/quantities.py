@@ -123,13 +123,18 @@ def extract_quantities(text: str) -> list[Quantity]:
     return list(_quantities(text))
 
 
+# "2.51pm", "3 p.m.": a time of day (clock_times.py), not a count of anything
+CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\b\.?", re.I)
+
+
 @lru_cache(maxsize=100_000)
 def _quantities(text: str) -> tuple[Quantity, ...]:
     found = _dates(text)
-    taken = [(q.start, q.end) for q in found]
+    clock = [m.span() for m in CLOCK_TIME.finditer(text)]
+    taken = [(q.start, q.end) for q in found] + clock
     found += [q for q in _ordinals(text) if not _inside(q, taken)]
     found += _multiples(text)
-    taken = [(q.start, q.end) for q in found]
+    taken = [(q.start, q.end) for q in found] + clock
     for match in QUANTITY.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
