@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .day_counts import BEGAN as BEGAN_STEMS
+from .day_counts import BEGAN as BEGAN_STEMS, says_any
 from .facts import Fact
 
 TIME = "time"
@@ -36,11 +36,11 @@ def began_at(text: str, language: str | None, row: int = 0) -> list[Fact]:
     language = language or "en"
     if not _tells_a_beginning(text, language):
         return []
-    times = [m for m in CLOCK.finditer(text) if _minutes(m, language) is not None and not ZONE.match(text, m.end())]
+    times = [(m, minutes) for m in CLOCK.finditer(text)
+             if (minutes := _minutes(m, language)) is not None and not ZONE.match(text, m.end())]
     if len(times) != 1:
         return []
-    match = times[0]
-    minutes = _minutes(match, language)
+    ((match, minutes),) = times
     before = text[max(0, match.start() - 30):match.start("hour")]
     slack = (APPROXIMATE_MINUTES if APPROXIMATE.search(before)
              else ROUNDED_MINUTES if minutes % ROUNDED_MINUTES == 0 else 0)
@@ -53,8 +53,7 @@ def began_at(text: str, language: str | None, row: int = 0) -> list[Fact]:
 def _tells_a_beginning(text: str, language: str) -> bool:
     if language == "en":
         return bool(BEGAN_ENGLISH.search(text))
-    lowered = text.lower()
-    return any(re.search(rf"(?<!\w){stem}", lowered) for stem in BEGAN_STEMS)
+    return says_any(text.lower(), BEGAN_STEMS)
 
 
 def _minutes(match: re.Match, language: str) -> int | None:

@@ -20,6 +20,7 @@ DAY_COUNT = "the day it began"
 # (facts_multilingual.py), as facts.py's "start", "begin", "erupt", "break out" do in English.
 BEGAN = ("comenz", "empez", "inici", "estall", "começ", "eclod", "début", "commenc", "éclat", "begann",
          "begonnen", "beginn", "brach", "ausgebrochen")
+
 # without a year said, a non-leap year: February has 28 days
 YEAR_UNSAID = 2001
 
@@ -39,6 +40,11 @@ DAY_WORD = {"en": "day", "es": "día", "pt": "dia", "fr": "jour", "de": "Tag"}
 # "for a third straight day", "el tercer día consecutivo", "am dritten Tag in Folge"
 IN_A_ROW = {"en": r"(?:(?:straight|consecutive|successive)\s+)?", "es": "", "pt": "", "fr": "", "de": ""}
 _PATTERNS: dict[str, re.Pattern] = {}
+
+
+def says_any(lowered: str, stems: Sequence[str]) -> bool:
+    """Does a lower-cased text hold a word beginning with one of the stems?"""
+    return any(re.search(rf"(?<!\w){stem}", lowered) for stem in stems)
 
 
 def _pattern(language: str) -> re.Pattern:

@@ -380,10 +380,10 @@ def _one_disagreement_per_outlet_pair(links: list[FactLink], article_of: Sequenc
 def _better_link(link: FactLink, kept: FactLink) -> bool:
     """The clearer pair of one disagreement: the more similar, or between the figures of the same
     two sentences that their contexts do not tell apart (_nearer), the nearer in value."""
-    if (link.a.row, link.b.row) == (kept.a.row, kept.b.row) and abs(link.similarity - kept.similarity) <= SAME_SENTENCE_TIE:
-        if any(not new.verb and not old.verb for new, old in ((link.a, kept.a), (link.b, kept.b))):
-            return _distance(link.a, link.b) < _distance(kept.a, kept.b)
-    return link.similarity > kept.similarity
+    unparsed = (link.a.row, link.b.row) == (kept.a.row, kept.b.row) and any(
+        not new.verb and not old.verb for new, old in ((link.a, kept.a), (link.b, kept.b)))
+    return _more_telling(link.similarity, _distance(link.a, link.b), kept.similarity, _distance(kept.a, kept.b),
+                         unparsed)
 
 
 # What a country's name gains in its people's: Thai-land, Cambodia-n, Israel-i
@@ -477,9 +477,16 @@ def _nearer(fact: Fact, other: Fact, similarity: float, best_similarity: float, 
     """Is `other` a better counterpart for `fact` than `best`: more similar, or, between two
     figures of one sentence read without a parse, the nearer in value ("13 fallecidos (8 civiles
     y 5 militares) ... 19 muertes (13 civiles y 6 militares)" against 20 dead)."""
-    if (other.row == best.row and not other.verb and not best.verb
-            and abs(similarity - best_similarity) <= SAME_SENTENCE_TIE):
-        return _distance(fact, other) < _distance(fact, best)
+    unparsed = other.row == best.row and not other.verb and not best.verb
+    return _more_telling(similarity, _distance(fact, other), best_similarity, _distance(fact, best), unparsed)
+
+
+def _more_telling(similarity: float, distance: float, best_similarity: float, best_distance: float,
+                  unparsed: bool) -> bool:
+    """More similar; or, for figures of one sentence read without a parse, which their contexts
+    do not tell apart (within SAME_SENTENCE_TIE), nearer in value."""
+    if unparsed and abs(similarity - best_similarity) <= SAME_SENTENCE_TIE:
+        return distance < best_distance
     return similarity > best_similarity
 
 

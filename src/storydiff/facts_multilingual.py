@@ -25,7 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from .clock_times import began_at
-from .day_counts import BEGAN, began_by_day_count
+from .day_counts import BEGAN, began_by_day_count, says_any
 from .denials import story_statements
 from .facts import YEAR, Fact, extract_facts
 from .quantities import ROUND_FIGURE_SHARE, _interval
@@ -304,8 +304,8 @@ def _clause(words: list[str]) -> list[str]:
 def _days(text: str, language: str, row: int) -> list[Fact]:
     """Dates ("26 de julio", "24. Juli", "24 juillet") and days of the week, as facts.py gives them."""
     lowered = text.lower()
-    role = "happened" if any(re.search(rf"(?<!\w){stem}", lowered) for stem in HAPPENED) else ""
-    verb = "begin" if any(re.search(rf"(?<!\w){stem}", lowered) for stem in BEGAN) else ""
+    role = "happened" if says_any(lowered, HAPPENED) else ""
+    verb = "begin" if says_any(lowered, BEGAN) else ""
     years = frozenset(int(y) for y in YEAR.findall(text))
     months = MONTH_NAMES[language]
     date = re.compile(rf"\b(?P<day>\d{{1,2}})(?:\.|º|er)?\s+(?:de\s+)?(?P<month>{'|'.join(months)})\b", re.I)

@@ -314,7 +314,6 @@ def ensure_views_file(db_path: Path, root: Path, lock_timeout_s: float) -> None:
 
 def _create_views_file(db_path: Path, root: Path) -> None:
     """Made aside and linked into place: a process opening the file never sees it half-written."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     aside = db_path.with_name(f".{db_path.name}.{write_id()}.tmp")
     try:
         connection = connect(aside)
