@@ -28,6 +28,9 @@ def test_a_worker_process_runs_a_deployed_story(tmp_path, capsys):
     assert capsys.readouterr().out.split() == ["compare-story/story-louvre-heist"]
     with get_client(sync_client=True) as client:
         assert client.read_work_pool("storydiff-test").type == "process"
+        deployment = client.read_deployment_by_name("compare-story/story-louvre-heist")
+    # the engine started directly, without a workspace supervisor process before it
+    assert deployment.job_variables["command"] == f"{sys.executable} -m prefect.engine"
     run = run_deployment("compare-story/story-louvre-heist", timeout=0)  # scheduled, for a worker to take
     env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value()}
     worker = subprocess.run([str(PREFECT), "worker", "start", "--pool", "storydiff-test", "--run-once"],
@@ -40,3 +43,17 @@ def test_a_worker_process_runs_a_deployed_story(tmp_path, capsys):
         assert store.con.sql("SELECT story_id FROM compared_stories").fetchall() == [("louvre-heist",)]
         assert store.con.sql("SELECT count(*) FROM contradictions").fetchall()[0][0] > 0
     assert (reports / "louvre-heist.html").exists()
+
+
+def test_a_pool_of_another_type_keeps_its_own_command(tmp_path):
+    from prefect.client.schemas.actions import WorkPoolCreate
+
+    from flows.deploy import deploy_stories
+    from storydiff.settings import Settings
+
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="storydiff-test-k8s", type="kubernetes"))
+        names = deploy_stories([str(SAMPLE_STORY)], "storydiff-test-k8s", Settings(db_path=tmp_path / "k.duckdb"))
+        deployment = client.read_deployment_by_name(names[0])
+    # a container's command is the image's business: this machine's Python path means nothing there
+    assert "command" not in deployment.job_variables
