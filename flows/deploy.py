@@ -46,11 +46,16 @@ def ensure_process_pool(name: str) -> str:
             return "process"
 
 
+def with_absolute_paths(settings: Settings) -> Settings:
+    """Settings for a process elsewhere: the database, reports and Parquet folders made absolute."""
+    return replace(settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve(),
+                   parquet_dir=settings.parquet_dir.resolve() if settings.parquet_dir else None)
+
+
 def deploy_stories(story_files: list[str], pool: str, settings: Settings, cron: str | None = None) -> list[str]:
     """A deployment of compare_story per story file (named "story-<id>"), in `pool`; returns
     their full names ("compare-story/story-<id>"). Story files are checked now."""
-    settings = replace(settings, db_path=settings.db_path.resolve(), report_dir=settings.report_dir.resolve(),
-                       parquet_dir=settings.parquet_dir.resolve() if settings.parquet_dir else None)
+    settings = with_absolute_paths(settings)
     job_variables = ENGINE_COMMAND if ensure_process_pool(pool) == "process" else {}
     flow = compare_story.from_source(source=str(ROOT), entrypoint="flows/compare.py:compare_story")
     names = []

@@ -10,6 +10,8 @@ story's paragraphs marked with its number so that no story reuses another's embe
   1 worker the deployments run by one `prefect worker --limit 1`, Parquet results
   2 workers the same by two workers, another Parquet folder; each run's models take half the
            cores (STORYDIFF_THREADS), as two workers sharing one machine should
+  task workers  the same stories queued as jobs (storydiff submit) for one `storydiff task-worker`
+           process, then two: each keeps its process and models from one story to the next
   killed   one story changed, its run's worker (and the run) SIGKILLed once the run has fetched;
            its previous results must stand whole; the run marked crashed and retried, which must
            give the new results whole
@@ -40,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "stories" / "louvre-heist.toml"
 PREFECT = ROOT / ".venv" / "bin" / "prefect"
+STORYDIFF = ROOT / ".venv" / "bin" / "storydiff"
 SERVER_SCRIPT = ROOT / "scripts" / "prefect-server-postgres.sh"
 POOL = "storydiff-scale"
 PREFECT_PORT = os.environ.get("PREFECT_PORT", "4231")
@@ -206,6 +209,24 @@ def run_with_workers(names: list[str], workers: int, env: dict, log: Path) -> tu
     return time.monotonic() - started, finished
 
 
+def run_with_task_workers(story_files: list[str], workers: int, settings, env: dict, log: Path) -> float:
+    """The stories queued as jobs (flows/story_jobs.py), then `workers` task-worker processes
+    started; the time until every job is done (the workers' start and model loading included)."""
+    from flows.story_jobs import submit_stories
+
+    started = time.monotonic()
+    futures = submit_stories(story_files, settings)
+    processes = [subprocess.Popen([str(STORYDIFF), "task-worker"], env=env, stdout=log.open("a"),
+                                  stderr=subprocess.STDOUT, start_new_session=True) for _ in range(workers)]
+    try:
+        for future in futures:
+            future.result(timeout=1800)
+    finally:
+        for process in processes:
+            kill_tree(process, signal.SIGTERM)
+    return time.monotonic() - started
+
+
 def story_rows(db: Path) -> dict[str, "object"]:
     from storydiff.store import PUBLIC_VIEWS, Store
 
@@ -258,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
 def demo(work: Path, count: int, out: Path) -> int:
     api = start_server(work / "server")
     os.environ.update(PREFECT_API_URL=api, DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false",
-                      STORYDIFF_ALLOW_PRIVATE_NETWORKS="1", STORYDIFF_SHARED_HOST_LIMITS="1")
+                      STORYDIFF_ALLOW_PRIVATE_NETWORKS="1", STORYDIFF_SHARED_HOST_LIMITS="1",
+                      PREFECT_LOCAL_STORAGE_PATH=str(work / "job-storage"))  # task jobs' parameters and results
     env = os.environ | {"PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_LOGGING_LEVEL": "WARNING"}
     from flows.compare import compare_stories
     from flows.deploy import deploy_stories
@@ -314,6 +336,20 @@ def demo(work: Path, count: int, out: Path) -> int:
         print(f"  {workers} worker(s): {figures[f'{name}_s']} s (a run: median {figures[f'{name}_median_run_s']} s)",
               flush=True)
     figures["ratio_2_vs_1"] = round(figures["workers-2_s"] / figures["workers-1_s"], 2)
+
+    for workers in (1, 2):  # task workers: one process each for all its stories, models loaded once
+        name = f"task-workers-{workers}"
+        settings = phase_settings(name, parquet=True, workers=workers)
+        since, busy = time.monotonic(), machine_busy_s()
+        figures[f"{name}_s"] = round(run_with_task_workers(files, workers, settings, env, work / f"{name}.log"), 1)
+        figures[f"{name}_cores_busy"] = round((machine_busy_s() - busy) / (time.monotonic() - since), 2)
+        figures[f"min_host_gap_{name}_s"] = round(outlets.min_gap(since, time.monotonic()), 3)
+        problems += completeness(settings.db_path, count)
+        found = story_rows(settings.db_path)
+        problems += [f"{name}: view {v} differs from the single process's" for v in reference
+                     if not found[v].equals(reference[v])]
+        print(f"  {workers} task worker(s): {figures[f'{name}_s']} s", flush=True)
+    figures["ratio_task_2_vs_1"] = round(figures["task-workers-2_s"] / figures["task-workers-1_s"], 2)
 
     problems += killed_and_retried(files[0], phase_settings("workers-2", parquet=True, workers=2), outlets, env, work,
                                    figures)

@@ -137,6 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     deploy.set_defaults(handler=cmd_deploy)
 
+    submit = commands.add_parser("submit", parents=[common],
+                                 help="queue one job per story for task workers (storydiff task-worker) to run")
+    submit.add_argument("story_files", nargs="+", metavar="STORY_FILE")
+    submit.add_argument("--wait", action="store_true", help="wait for every story and print its claims")
+    submit.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
+    submit.add_argument("--allow-private-networks", action="store_true",
+                        help="fetch URLs on loopback/private/link-local addresses (refused by default)")
+    submit.set_defaults(handler=cmd_submit)
+
+    task_worker = commands.add_parser("task-worker", parents=[common],
+                                      help="run queued story jobs in this process, models loaded once, until stopped")
+    task_worker.add_argument("--limit", type=int, default=1, help="story jobs at a time (default 1)")
+    task_worker.set_defaults(handler=cmd_task_worker)
+
     evaluation = commands.add_parser("eval", parents=[common],
                                      help="score the judgement on MRPC, SICK and the sample story's gold labels")
     evaluation.add_argument("--data", default="../shared/data", metavar="DIR",
@@ -326,6 +340,39 @@ def cmd_deploy(args, settings: Settings) -> int:
     for name in deploy_stories(args.story_files, args.pool, _network_opt_in(args, settings), args.cron):
         print(name)
     print(f"start workers with: prefect worker start --pool {args.pool}", file=sys.stderr)
+    return 0
+
+
+def cmd_submit(args, settings: Settings) -> int:
+    from flows.story_jobs import submit_stories
+
+    if args.report_dir:
+        settings = replace(settings, report_dir=Path(args.report_dir))
+    futures = submit_stories(args.story_files, _network_opt_in(args, settings))
+    if not args.wait:
+        for story_file, future in zip(args.story_files, futures):
+            print(f"{future.task_run_id}  {story_file}")
+        print("run them with: storydiff task-worker (as many as you like, on any machine)", file=sys.stderr)
+        return 0
+    failed = 0
+    for story_file, future in zip(args.story_files, futures):
+        try:
+            done = future.result()
+        except Exception as exc:  # noqa: BLE001 - a story's failure is one line; the others go on
+            failed += 1
+            print(f"{story_file}: failed: {type(exc).__name__}: {str(exc)[:300]}")
+            continue
+        claims = ", ".join(f"{status} {n}" for status, n in sorted(done["claims"].items()))
+        print(f"{done['story_id']}: {done['articles'] - done['failed']}/{done['articles']} articles; {claims}; "
+              f"{done['report_path']}")
+    return 1 if failed else 0
+
+
+def cmd_task_worker(args, settings: Settings) -> int:
+    from flows.story_jobs import serve_story_jobs
+
+    print(f"taking story jobs, {args.limit} at a time; Ctrl+C stops", file=sys.stderr)
+    serve_story_jobs(args.limit)
     return 0
 
 
