@@ -51,14 +51,17 @@ LATE_NEWS = "<p>Police later said a fifth suspect had been arrested in Seine-Sai
 
 
 class Outlets:
-    """One loopback HTTP server per outlet; every request's arrival time is kept per port."""
+    """One loopback HTTP server per outlet; every request's arrival time is kept per port. With
+    `groups` > 1, story n is told by the outlets of group (n - 1) % groups, each group its own
+    servers: stories that share no host, as stories from different outlets would."""
 
-    def __init__(self, pages: dict[str, str]):
+    def __init__(self, pages: dict[str, str], groups: int = 1):
         self.pages = pages  # file name -> HTML
+        self.groups = groups
         self.revised: set[int] = set()
         self.arrivals: list[tuple[int, float]] = []
         self.lock = threading.Lock()
-        self.servers = {name: self._serve(name) for name in pages}
+        self.servers = {(name, group): self._serve(name) for name in pages for group in range(groups)}
 
     def _serve(self, name: str) -> ThreadingHTTPServer:
         outlets = self
@@ -90,7 +93,8 @@ class Outlets:
         return server
 
     def url(self, name: str, number: int) -> str:
-        return f"http://127.0.0.1:{self.servers[name].server_address[1]}/story-{number}.html"
+        server = self.servers[name, (number - 1) % self.groups]
+        return f"http://127.0.0.1:{server.server_address[1]}/story-{number}.html"
 
     def min_gap(self, since: float, until: float) -> float:
         """The shortest time between two requests to one outlet in [since, until]."""
@@ -263,6 +267,9 @@ def completeness(db: Path, count: int) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=12)
+    parser.add_argument("--outlet-groups", type=int, default=1,
+                        help="stories told by this many sets of six outlets in turn (default 1: every story by the same "
+                             "six, the hardest case for per-host spacing; as many as stories: no two share a host)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "scale.json"))
     parser.add_argument("--work-dir", help="kept afterwards (default: a temporary folder, removed)")
     args = parser.parse_args(argv)
@@ -270,13 +277,13 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(args.work_dir or scratch)
         work.mkdir(parents=True, exist_ok=True)
         try:
-            return demo(work, args.stories, Path(args.out))
+            return demo(work, args.stories, Path(args.out), args.outlet_groups)
         finally:  # the server this demo started (PostgreSQL keeps running, as Debian starts it)
             subprocess.run([str(SERVER_SCRIPT), "stop"], env=os.environ | {"PREFECT_HOME": str(work / "server")},
                            capture_output=True)
 
 
-def demo(work: Path, count: int, out: Path) -> int:
+def demo(work: Path, count: int, out: Path, outlet_groups: int = 1) -> int:
     api = start_server(work / "server")
     os.environ.update(PREFECT_API_URL=api, DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false",
                       STORYDIFF_ALLOW_PRIVATE_NETWORKS="1", STORYDIFF_SHARED_HOST_LIMITS="1",
@@ -286,7 +293,7 @@ def demo(work: Path, count: int, out: Path) -> int:
     from flows.deploy import deploy_stories
     from storydiff.settings import Settings
 
-    outlets = Outlets({p.name: p.read_text() for p in (SAMPLE.parent / "louvre-heist").glob("*.html")})
+    outlets = Outlets({p.name: p.read_text() for p in (SAMPLE.parent / "louvre-heist").glob("*.html")}, outlet_groups)
     (work / "stories").mkdir(exist_ok=True)
     files = write_stories(outlets, work / "stories", count)
     base = Settings.from_env()
@@ -299,7 +306,7 @@ def demo(work: Path, count: int, out: Path) -> int:
         return replace(base, db_path=folder / "storydiff.duckdb", report_dir=folder / "reports",
                        parquet_dir=folder / "parquet" if parquet else None, threads=threads)
 
-    figures: dict = {"stories": count, "articles_per_story": len(outlets.pages)}
+    figures: dict = {"stories": count, "articles_per_story": len(outlets.pages), "outlet_groups": outlet_groups}
     problems: list[str] = []
     print(f"scale demo: {count} stories x {len(outlets.pages)} outlets, Prefect server {api}", flush=True)
 
