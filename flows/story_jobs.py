@@ -1,7 +1,7 @@
 """Stories as Prefect background tasks, for task workers that keep their process between stories.
 
 A process work pool (flows/deploy.py) starts a Python process per story: Prefect and storydiff
-imported again, the models loaded again, about 4 s of a 6 s story on two cores. A *task worker*
+imported again, the models loaded again: half the time of a story here. A *task worker*
 (`storydiff task-worker`, Prefect's `prefect.task_worker.serve`) is one long-lived process that
 takes story jobs as they come, through the Prefect server's websocket, and runs each as the same
 `compare-story` flow (a flow run of its own, its fetches as tasks): the models load once per

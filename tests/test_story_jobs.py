@@ -25,19 +25,23 @@ def test_a_task_worker_takes_submitted_stories_and_reports_each(tmp_path, capsys
     second = tmp_path / "second.toml"  # the same articles under another id: two jobs for one worker
     second.write_text(SAMPLE_STORY.read_text().replace('id = "louvre-heist"', 'id = "louvre-heist-again"')
                       .replace('"louvre-heist/', f'"{SAMPLE_STORY.parent}/louvre-heist/'))
+    unreachable = tmp_path / "unreachable.toml"  # every fetch refused (a loopback address): the job fails
+    unreachable.write_text('id = "unreachable"\ntitle = "Nowhere"\n' + "".join(
+        f'\n[[articles]]\noutlet = "Outlet {n}"\nurl = "http://127.0.0.1:9/{n}.html"\n' for n in range(2)))
     env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value(),
                         "PREFECT_LOCAL_STORAGE_PATH": str(PREFECT_LOCAL_STORAGE_PATH.value())}
     worker = subprocess.Popen([str(STORYDIFF), "task-worker"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        code = main(["submit", str(SAMPLE_STORY), str(second), "--db", str(db), "--report-dir", str(reports),
-                     "--wait"])
+        code = main(["submit", str(SAMPLE_STORY), str(second), str(unreachable), "--db", str(db),
+                     "--report-dir", str(reports), "--wait"])
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         log = worker.communicate(timeout=60)[0]
     out = capsys.readouterr().out.splitlines()
-    assert code == 0, (out, log[-3000:])
-    assert [line.split(":")[0] for line in out] == ["louvre-heist", "louvre-heist-again"], out
+    assert code == 1, (out, log[-3000:])  # one story failed; the others were compared
+    assert [line.split(":")[0] for line in out] == ["louvre-heist", "louvre-heist-again", str(unreachable)], out
+    assert out[2].startswith(f"{unreachable}: failed: ") and "story unreachable: no article could be compared" in out[2]
     assert "6/6 articles" in out[0] and "contradicted" in out[0]
     with Store.open(db, read_only=True) as store:
         stored = store.con.sql("SELECT story_id FROM compared_stories ORDER BY 1").fetchall()
