@@ -70,3 +70,12 @@ sys.exit(main(["submit", sys.argv[1]]))
     assert done.stderr.strip().endswith("submit needs a Prefect server that the task workers use too: set "
                                         "PREFECT_API_URL (scripts/prefect-server-postgres.sh starts one)"), done.stderr
     assert "\n" not in done.stderr.strip()
+
+
+def test_a_job_no_worker_takes_is_given_up_after_the_timeout_in_one_line(tmp_path, capsys):
+    # no task worker runs here: the job stays queued (a worker that dies mid-story leaves it the same)
+    code = main(["submit", str(SAMPLE_STORY), "--db", str(tmp_path / "none.duckdb"), "--wait", "--timeout", "2"])
+    out = capsys.readouterr().out.strip()
+    assert code == 1
+    assert out.startswith(f"{SAMPLE_STORY}: not done after 2 s (task run "), out
+    assert out.endswith("no task worker took it, or its worker stopped (a job is not queued again: submit it again)")

@@ -9,6 +9,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -141,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="queue one job per story for task workers (storydiff task-worker) to run")
     submit.add_argument("story_files", nargs="+", metavar="STORY_FILE")
     submit.add_argument("--wait", action="store_true", help="wait for every story and print its claims")
+    submit.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="with --wait, give up on the stories not done by then (default: wait for ever)")
     submit.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
     submit.add_argument("--allow-private-networks", action="store_true",
                         help="fetch URLs on loopback/private/link-local addresses (refused by default)")
@@ -355,9 +358,15 @@ def cmd_submit(args, settings: Settings) -> int:
         print("run them with: storydiff task-worker (as many as you like, on any machine)", file=sys.stderr)
         return 0
     failed = 0
+    deadline = time.monotonic() + args.timeout if args.timeout is not None else None
     for story_file, future in zip(args.story_files, futures):
         try:
-            done = future.result()
+            done = future.result(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            failed += 1
+            print(f"{story_file}: not done after {args.timeout:g} s (task run {future.task_run_id}): no task worker "
+                  "took it, or its worker stopped (a job is not queued again: submit it again)")
+            continue
         except Exception as exc:  # noqa: BLE001 - a story's failure is one line; the others go on
             failed += 1
             print(f"{story_file}: failed: {type(exc).__name__}: {str(exc)[:300]}")
