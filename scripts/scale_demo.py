@@ -268,8 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=12)
     parser.add_argument("--outlet-groups", type=int, default=1,
-                        help="stories told by this many sets of six outlets in turn (default 1: every story by the same "
-                             "six, the hardest case for per-host spacing; as many as stories: no two share a host)")
+                        help="stories told by this many sets of six outlets in turn (default 1: every story by "
+                             "the same six, the hardest case for per-host spacing; as many as stories: no two share "
+                             "a host)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "scale.json"))
     parser.add_argument("--work-dir", help="kept afterwards (default: a temporary folder, removed)")
     args = parser.parse_args(argv)

@@ -63,29 +63,29 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show Prefect logs and full tracebacks")
 
+    fetching = argparse.ArgumentParser(add_help=False)
+    fetching.add_argument("--allow-private-networks", action="store_true",
+                          help="fetch URLs on loopback/private/link-local addresses (refused by default)")
+    reporting = argparse.ArgumentParser(add_help=False)
+    reporting.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
+
     parser = argparse.ArgumentParser(prog="storydiff", parents=[common],
                                      description="Compare how outlets cover one story, claim by claim.")
     # no set_defaults for these: it would change the shared actions' defaults, and a subcommand
     # would then reset an option given before it ("storydiff --db X run ...")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", parents=[common], help="compare the stories in STORY_FILE(s)")
+    run = commands.add_parser("run", parents=[common, fetching, reporting], help="compare the stories in STORY_FILE(s)")
     run.add_argument("story_files", nargs="+", metavar="STORY_FILE")
     run.add_argument("--no-refetch", action="store_true", help="reuse HTML stored by an earlier run")
-    run.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
-    run.add_argument("--allow-private-networks", action="store_true",
-                     help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     run.set_defaults(handler=cmd_run)
 
-    compare = commands.add_parser("compare", parents=[common],
+    compare = commands.add_parser("compare", parents=[common, fetching, reporting],
                                   help="compare articles given as URLs or files, without a story file")
     compare.add_argument("locations", nargs="+", metavar="URL_OR_PATH")
     compare.add_argument("--id", dest="story_id", metavar="ID",
                          help="story id, a slug (default: from the title; the same links keep their id)")
     compare.add_argument("--title", help="story title (default: the first page's title)")
-    compare.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
-    compare.add_argument("--allow-private-networks", action="store_true",
-                         help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     compare.set_defaults(handler=cmd_compare)
 
     export = commands.add_parser("export", parents=[common], help="write every public view to Parquet, CSV or JSON files")
@@ -101,14 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--out", required=True, metavar="ASSIGNMENTS.jsonl", help='one {"id", "story"} a line')
     cluster.set_defaults(handler=cmd_cluster)
 
-    watch = commands.add_parser("watch", parents=[common],
+    watch = commands.add_parser("watch", parents=[common, fetching, reporting],
                                 help="poll the outlets' feeds, group new articles into stories, compare them")
     watch.add_argument("outlets_file", metavar="OUTLETS.toml")
     watch.add_argument("--cron", help='serve on this schedule (e.g. "*/30 * * * *") instead of running once')
     watch.add_argument("--name", default="storydiff-watch", help="deployment name (with --cron)")
-    watch.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
-    watch.add_argument("--allow-private-networks", action="store_true",
-                       help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     watch.set_defaults(handler=cmd_watch)
 
     demo = commands.add_parser("demo", parents=[common], help="compare the bundled sample story")
@@ -120,33 +117,26 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     report.set_defaults(handler=cmd_report)
 
-    serve = commands.add_parser("serve", parents=[common], help="re-run stories on a schedule (Prefect deployment)")
+    serve = commands.add_parser("serve", parents=[common, fetching],
+                                help="re-run stories on a schedule (Prefect deployment)")
     serve.add_argument("story_files", nargs="+", metavar="STORY_FILE")
     serve.add_argument("--cron", default="0 * * * *", help='schedule, cron syntax (default "0 * * * *")')
     serve.add_argument("--name", default="storydiff", help="deployment name")
-    serve.add_argument("--allow-private-networks", action="store_true",
-                       help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     serve.set_defaults(handler=cmd_serve)
 
-    deploy = commands.add_parser("deploy", parents=[common],
+    deploy = commands.add_parser("deploy", parents=[common, fetching, reporting],
                                  help="one deployment per story in a Prefect work pool, for workers to run")
     deploy.add_argument("story_files", nargs="+", metavar="STORY_FILE")
     deploy.add_argument("--pool", required=True, help="work pool (created as a process pool if missing)")
     deploy.add_argument("--cron", help="also schedule each story (cron syntax)")
-    deploy.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
-    deploy.add_argument("--allow-private-networks", action="store_true",
-                        help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     deploy.set_defaults(handler=cmd_deploy)
 
-    submit = commands.add_parser("submit", parents=[common],
+    submit = commands.add_parser("submit", parents=[common, fetching, reporting],
                                  help="queue one job per story for task workers (storydiff task-worker) to run")
     submit.add_argument("story_files", nargs="+", metavar="STORY_FILE")
     submit.add_argument("--wait", action="store_true", help="wait for every story and print its claims")
     submit.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="with --wait, give up on the stories not done by then (default: wait for ever)")
-    submit.add_argument("--report-dir", metavar="DIR", help="where HTML reports go (default data/reports)")
-    submit.add_argument("--allow-private-networks", action="store_true",
-                        help="fetch URLs on loopback/private/link-local addresses (refused by default)")
     submit.set_defaults(handler=cmd_submit)
 
     task_worker = commands.add_parser("task-worker", parents=[common],
