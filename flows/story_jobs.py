@@ -15,6 +15,7 @@ the Parquet folder.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import task
@@ -32,9 +33,16 @@ JOB_NAME = "compare-story-job"
 @task(name=JOB_NAME, cache_policy=NO_CACHE, persist_result=True)
 def compare_story_job(story_file: str, settings: Settings) -> dict:
     """One story compared by whichever task worker takes it; returns its summary's figures."""
-    summary = compare_story(story_file, settings)
+    summary = compare_story(story_file, on_this_worker(settings, Settings.from_env()))
     return {"story_id": summary.story_id, "articles": summary.articles, "failed": summary.failed,
             "claims": summary.claims, "report_path": summary.report_path}
+
+
+def on_this_worker(job: Settings, worker: Settings) -> Settings:
+    """The job says what to compare and where results go; the worker's machine says how to
+    compute: its cores for the models (STORYDIFF_THREADS) and its folder of exported models
+    (STORYDIFF_CACHE_DIR), which the submitting machine cannot know."""
+    return replace(job, threads=worker.threads, model_cache=worker.model_cache)
 
 
 def require_server(command: str) -> None:

@@ -220,6 +220,7 @@ def run_with_task_workers(story_files: list[str], workers: int, settings, env: d
 
     started = time.monotonic()
     futures = submit_stories(story_files, settings)
+    env = env | {"STORYDIFF_THREADS": str(settings.threads)}  # a task worker's cores are its own setting
     processes = [subprocess.Popen([str(STORYDIFF), "task-worker"], env=env, stdout=log.open("a"),
                                   stderr=subprocess.STDOUT, start_new_session=True) for _ in range(workers)]
     try:

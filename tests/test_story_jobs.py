@@ -79,3 +79,13 @@ def test_a_job_no_worker_takes_is_given_up_after_the_timeout_in_one_line(tmp_pat
     assert code == 1
     assert out.startswith(f"{SAMPLE_STORY}: not done after 2 s (task run "), out
     assert out.endswith("no task worker took it, or its worker stopped (a job is not queued again: submit it again)")
+
+
+def test_a_job_runs_with_the_workers_cores_and_model_folder_and_the_submitters_results(tmp_path):
+    from flows.story_jobs import on_this_worker
+    from storydiff.settings import Settings
+
+    job = Settings(db_path=tmp_path / "results.duckdb", threads=8, model_cache=tmp_path / "submitter-models")
+    worker = Settings(db_path=tmp_path / "ignored.duckdb", threads=1, model_cache=tmp_path / "worker-models")
+    taken = on_this_worker(job, worker)
+    assert (taken.db_path, taken.threads, taken.model_cache) == (job.db_path, 1, worker.model_cache)

@@ -139,8 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --wait, give up on the stories not done by then (default: wait for ever)")
     submit.set_defaults(handler=cmd_submit)
 
-    task_worker = commands.add_parser("task-worker", parents=[common],
+    # no --db or --parquet-dir: each job says where its results go; STORYDIFF_THREADS and
+    # STORYDIFF_CACHE_DIR here say how this machine computes them
+    task_worker = commands.add_parser("task-worker",
                                       help="run queued story jobs in this process, models loaded once, until stopped")
+    task_worker.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="show Prefect logs and full tracebacks")
     task_worker.add_argument("--limit", type=int, default=1, help="story jobs at a time (default 1)")
     task_worker.set_defaults(handler=cmd_task_worker)
 
