@@ -182,11 +182,9 @@ def start_worker(env: dict, log: Path) -> subprocess.Popen:
 
 def wait_for(run_ids, timeout: float = 1800):
     from prefect.client.orchestration import get_client
-
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    # one request a second: the watcher must not take the cores it measures (a request per run
-    # every half second took a fifth of a core)
+    # one request a second for all the runs: the watcher must not take the cores it measures
     deadline = time.monotonic() + timeout
     wanted = FlowRunFilter(id=FlowRunFilterId(any_=list(run_ids)))
     with get_client(sync_client=True) as client:
@@ -265,6 +263,13 @@ def completeness(db: Path, count: int) -> list[str]:
     return problems
 
 
+def same_as_reference(phase: str, db: Path, count: int, reference: dict) -> list[str]:
+    """Problems of a phase's results: incomplete stories, or a view unlike the single process's."""
+    found = story_rows(db)
+    return completeness(db, count) + [f"{phase}: view {v} differs from the single process's" for v in reference
+                                      if not found[v].equals(reference[v])]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=12)
@@ -338,10 +343,7 @@ def demo(work: Path, count: int, out: Path, outlet_groups: int = 1) -> int:
             (r.end_time - r.start_time).total_seconds() for r in runs if r.start_time and r.end_time), 1)
         figures[f"min_host_gap_{name}_s"] = round(outlets.min_gap(since, time.monotonic()), 3)
         problems += [f"{name}: a run ended {s.type.value}" for s in states if not s.is_completed()]
-        problems += completeness(settings.db_path, count)
-        found = story_rows(settings.db_path)
-        problems += [f"{name}: view {v} differs from the single process's" for v in reference
-                     if not found[v].equals(reference[v])]
+        problems += same_as_reference(name, settings.db_path, count, reference)
         print(f"  {workers} worker(s): {figures[f'{name}_s']} s (a run: median {figures[f'{name}_median_run_s']} s)",
               flush=True)
     figures["ratio_2_vs_1"] = round(figures["workers-2_s"] / figures["workers-1_s"], 2)
@@ -353,10 +355,7 @@ def demo(work: Path, count: int, out: Path, outlet_groups: int = 1) -> int:
         figures[f"{name}_s"] = round(run_with_task_workers(files, workers, settings, env, work / f"{name}.log"), 1)
         figures[f"{name}_cores_busy"] = round((machine_busy_s() - busy) / (time.monotonic() - since), 2)
         figures[f"min_host_gap_{name}_s"] = round(outlets.min_gap(since, time.monotonic()), 3)
-        problems += completeness(settings.db_path, count)
-        found = story_rows(settings.db_path)
-        problems += [f"{name}: view {v} differs from the single process's" for v in reference
-                     if not found[v].equals(reference[v])]
+        problems += same_as_reference(name, settings.db_path, count, reference)
         print(f"  {workers} task worker(s): {figures[f'{name}_s']} s", flush=True)
     figures["ratio_task_2_vs_1"] = round(figures["task-workers-2_s"] / figures["task-workers-1_s"], 2)
 
