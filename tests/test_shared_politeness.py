@@ -91,3 +91,39 @@ with Fetcher(settings) as fetcher:
     assert reason.startswith("robots.txt of 127.0.0.1:9: no turn for 127.0.0.1:9 from the Prefect server at "
                              "http://127.0.0.1:9/api (ConnectError"), (reason, done.stderr[-2000:])
     assert "\n" not in reason
+
+
+def test_a_process_asks_for_one_host_slot_at_a_time(monkeypatch):
+    """Its fetch threads ask the server in turn: two runs fetching the same outlets at once then
+    do not split the outlets' next slots between them, which delays both (README, "Workers")."""
+    import storydiff.politeness as politeness
+    from storydiff.fetch import Fetcher
+    from storydiff.settings import FetchSettings
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Recorder) for _ in range(6)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    asking: list[tuple[float, float]] = []
+    take = politeness.take_host_slot
+
+    def timed_take(host: str, delay_s: float) -> None:
+        started = time.monotonic()
+        take(host, delay_s)
+        asking.append((started, time.monotonic()))
+
+    monkeypatch.setattr(politeness, "take_host_slot", timed_take)
+    settings = FetchSettings(min_host_delay_s=DELAY, allow_private_networks=True, retries=0, shared_host_limits=True)
+    try:
+        with Fetcher(settings) as fetcher:
+            threads = [threading.Thread(target=fetcher.fetch, args=(f"http://127.0.0.1:{s.server_address[1]}/one.html",))
+                       for s in servers]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+    finally:
+        for server in servers:
+            server.shutdown()
+    assert len(asking) == 12  # robots.txt and the page, on each of the six hosts
+    asking.sort()
+    assert all(earlier_end <= later_start for (_, earlier_end), (later_start, _) in zip(asking, asking[1:])), asking

@@ -61,6 +61,12 @@ class SharedHostGate(HostGate):
     def __init__(self, min_delay_s: float, max_delay_s: float = 30.0):
         super().__init__(min_delay_s, max_delay_s)
         self._limits: dict[str, float] = {}  # host -> the delay its limit was set to
+        # One slot asked for at a time in a process. Two runs fetching the same hosts at once,
+        # each asking for all of them together, win about half of them each: both wait a slot
+        # for the rest and stay in step, colliding again at their next story. Asked one after
+        # another, the first process to get a slot gets the rest before the other asks: one run
+        # waits, and the two fall out of step (scale demo, README "Workers").
+        self._asking = threading.Lock()
 
     def ask_for_delay(self, host: str, seconds: float) -> None:
         super().ask_for_delay(host, seconds)
@@ -69,7 +75,8 @@ class SharedHostGate(HostGate):
     @contextmanager
     def turn(self, host: str) -> Iterator[None]:
         with super().turn(host):
-            self._take_slot(host)
+            with self._asking:
+                self._take_slot(host)
             yield
 
     def _take_slot(self, host: str) -> None:
