@@ -291,7 +291,8 @@ def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
         for outcome in outcomes:
             outcome.page = previous[outcome.ref.location]
         to_fetch = [o for o in outcomes if o.page is None]
-    with Fetcher(settings.fetch, known_robots) as fetcher:
+    robots_elsewhere = parquet_store.shared_robots(settings, now - ROBOTS_KEPT)
+    with Fetcher(settings.fetch, known_robots, robots_elsewhere) as fetcher:
         for outcome in (o for o in to_fetch if not o.ref.is_remote):  # files: no network, no task
             try:
                 outcome.page = fetcher.fetch(outcome.ref.location)
@@ -310,7 +311,7 @@ def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
                 else:
                     outcome.status = f"fetch failed ({type(value).__name__})"
                 advance(1)
-        fresh_robots = fetcher.robots.fresh
+        fresh_robots = fetcher.robots.fresh  # none when shared: each was kept as soon as fetched
     fetched = [o.page for o in to_fetch if o.page is not None]
     if fetched or fresh_robots:
         with open_store(settings) as store:  # kept even if a later stage fails

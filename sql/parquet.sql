@@ -82,6 +82,16 @@ COPY (SELECT DISTINCT ON (sha256) * FROM read_parquet({files})) TO $1 (FORMAT pa
 -- name: compact_fetches
 COPY (SELECT * FROM read_parquet({files}) ORDER BY fetched_at) TO $1 (FORMAT parquet);
 
+-- name: shared_robots_answer
+-- An origin's robots.txt answer kept since the cut-off by any worker, the latest first.
+SELECT status, body FROM read_parquet({files}) WHERE origin = $1 AND fetched_at >= $2
+ORDER BY fetched_at DESC LIMIT 1;
+
+-- name: write_robots_answer
+-- One answer as a file of its own, in the robots table's columns (schema.sql).
+COPY (SELECT $1::VARCHAR AS origin, $2::INTEGER AS status, $3::VARCHAR AS body, $4::TIMESTAMPTZ AS fetched_at)
+TO $5 (FORMAT parquet);
+
 -- name: compact_robots
 COPY (SELECT * FROM read_parquet({files})
       QUALIFY row_number() OVER (PARTITION BY origin ORDER BY fetched_at DESC) = 1) TO $1 (FORMAT parquet);

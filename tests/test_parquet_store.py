@@ -160,7 +160,8 @@ def test_touch_and_versions_and_every_parquet_query(tmp_path):
     used = {"story_generations", "stories_over_parquet", "story_table_over_parquet", "appended_table_over_parquet",
             "copy_rows", "copy_story_rows", "copy_schema", "copy_story_schema", "current_story_row",
             "stage_story_row", "clear_staged", "table_columns", "table_names", "empty_table", "any_staged",
-            "stories_with_staged_versions", "copy_versions_of_story", "page_stored", "current_generations"} | {
+            "stories_with_staged_versions", "copy_versions_of_story", "page_stored", "current_generations",
+            "shared_robots_answer", "write_robots_answer"} | {  # the last two: test_robots_answers_shared_at_once...
             f"compact_{table}" for table in parquet_store.APPENDED_TABLES}
     assert used == set(parquet_queries())
 
@@ -197,3 +198,24 @@ def test_watch_says_it_needs_the_single_file(tmp_path, capsys):
                  "--db", str(tmp_path / "views.duckdb")]) == 1
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
         "storydiff: error: storydiff watch keeps its state in one DuckDB file: run it without STORYDIFF_PARQUET_DIR")
+
+
+def test_robots_answers_shared_at_once_are_read_back_by_origin_and_age(tmp_path):
+    from datetime import timedelta
+
+    from storydiff.settings import FetchSettings, Settings
+
+    settings = Settings(parquet_dir=tmp_path, fetch=FetchSettings(shared_host_limits=True))
+    assert parquet_store.shared_robots(replace(settings, fetch=FetchSettings()), datetime.now(timezone.utc)) is None
+    day_ago = datetime.now(timezone.utc) - timedelta(days=1)
+    shared = parquet_store.shared_robots(settings, day_ago)
+    assert shared.get("https://example.org") is None  # nothing kept yet: the schema file alone
+    shared.put("https://example.org", (200, "User-agent: *\nDisallow: /private/\n"))
+    shared.put("https://example.org", (404, ""))
+    assert shared.get("https://example.org") == (404, "")  # the latest
+    assert shared.get("https://example.com") is None
+    assert parquet_store.SharedRobots(tmp_path, datetime.now(timezone.utc) + timedelta(minutes=1)).get(
+        "https://example.org") is None  # older than the cut-off
+    with ParquetStore.open_folder(tmp_path, tmp_path / "views.duckdb") as store:  # the robots view reads them too
+        assert store.cached_robots(day_ago)["https://example.org"] in ((200, "User-agent: *\nDisallow: /private/\n"),
+                                                                       (404, ""))

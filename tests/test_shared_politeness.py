@@ -127,3 +127,45 @@ def test_a_process_asks_for_one_host_slot_at_a_time(monkeypatch):
     assert len(asking) == 12  # robots.txt and the page, on each of the six hosts
     asking.sort()
     assert all(earlier_end <= later_start for (_, earlier_end), (later_start, _) in zip(asking, asking[1:])), asking
+
+
+FETCHER_SHARING_ROBOTS = """
+import sys, time
+from datetime import datetime, timedelta, timezone
+from storydiff.fetch import Fetcher
+from storydiff.parquet_store import SharedRobots
+from storydiff.settings import FetchSettings
+settings = FetchSettings(min_host_delay_s={delay}, allow_private_networks=True, retries=0, shared_host_limits=True)
+shared = SharedRobots({folder!r}, datetime.now(timezone.utc) - timedelta(days=1))
+while time.time() < {start}:
+    time.sleep(0.005)
+with Fetcher(settings, None, shared) as fetcher:
+    fetcher.fetch(f"{base}/page-{{sys.argv[1]}}.html")
+"""
+
+
+def test_two_processes_starting_together_ask_for_robots_txt_once(tmp_path):
+    """The second finds the first's answer while it waits for the host's turn, and takes the turn
+    for its page instead."""
+    from storydiff.parquet_store import write_schema_files
+
+    Recorder.seen.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    write_schema_files(tmp_path)
+    env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(REPO / "src")}
+    code = FETCHER_SHARING_ROBOTS.format(delay=DELAY, folder=str(tmp_path), start=time.time() + 4,
+                                         base=f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        workers = [subprocess.Popen([sys.executable, "-c", code, str(n)], env=env, stderr=subprocess.PIPE, text=True)
+                   for n in range(2)]
+        for worker in workers:
+            assert worker.wait(timeout=180) == 0, worker.stderr.read()[-2000:]
+    finally:
+        server.shutdown()
+    seen = sorted(Recorder.seen)
+    paths = [path for _, path in seen]
+    assert paths.count("/robots.txt") == 1, [(round(t - seen[0][0], 3), path) for t, path in seen]
+    assert sorted(paths) == ["/page-0.html", "/page-1.html", "/robots.txt"]
+    times = sorted(t for t, _ in Recorder.seen)
+    assert min(b - a for a, b in zip(times, times[1:])) >= DELAY

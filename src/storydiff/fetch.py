@@ -26,7 +26,7 @@ import httpx
 
 from .errors import FeedGoneError, FetchError, RefusedAddressError, TransientFetchError
 from .netguard import AddressPolicy, BlockedAddressError, guarded_transport
-from .politeness import ROBOTS_AGENT, HostGate, RobotsRules, SharedHostGate
+from .politeness import ROBOTS_AGENT, HostGate, RobotsRules, SharedHostGate, SharedRobots
 from .settings import FetchSettings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -87,8 +87,10 @@ def fetch_page(location: str, settings: FetchSettings) -> Page:
 class Fetcher:
     """Fetches the articles of a run; thread-safe, so fetch tasks can share one."""
 
-    def __init__(self, settings: FetchSettings, known_robots: dict[str, tuple[int, str]] | None = None):
-        """known_robots: robots.txt answers (status, text) by origin from earlier runs."""
+    def __init__(self, settings: FetchSettings, known_robots: dict[str, tuple[int, str]] | None = None,
+                 shared_robots: SharedRobots | None = None):
+        """known_robots: robots.txt answers (status, text) by origin from earlier runs; shared_robots:
+        where workers fetching at the same time keep and find them at once (RobotsRules)."""
         self.settings = settings
         policy = AddressPolicy(settings.allow_private_networks, settings.trusted_networks)
         self.client = httpx.Client(
@@ -101,7 +103,7 @@ class Fetcher:
             trust_env=False,  # a proxy from the environment would sidestep the address check
         )
         self.gate = (SharedHostGate if settings.shared_host_limits else HostGate)(settings.min_host_delay_s)
-        self.robots = RobotsRules(self._load_robots, known_robots)
+        self.robots = RobotsRules(self._load_robots, known_robots, shared_robots)
 
     def close(self) -> None:
         self.client.close()

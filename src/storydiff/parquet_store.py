@@ -28,7 +28,7 @@ import hashlib
 import os
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -181,11 +181,7 @@ class ParquetStore(Store):
         return bool(self.writes.execute(self.pq["any_staged"].format(table=table)).fetchall())
 
     def _write(self, query: str, params: list, table: str, partition: str, name: str) -> None:
-        directory = self.root / table / partition
-        directory.mkdir(parents=True, exist_ok=True)
-        temporary = directory / f".{name}.tmp"
-        self.writes.execute(query, [*params, str(temporary)])
-        os.replace(temporary, directory / f"{name}.parquet")
+        write_file(self.writes, query, params, self.root / table / partition, name)
 
     def _write_versions(self) -> None:
         staged = [s for (s,) in self.writes.execute(self.pq["stories_with_staged_versions"]).fetchall()]
@@ -200,6 +196,47 @@ class ParquetStore(Store):
             if table != "article_text_versions" and self._staged(table):
                 self._write(self.pq["copy_rows"].format(table=table), [], table, CACHE_PARTITION, write_id())
                 self.writes.execute(self.pq["clear_staged"].format(table=table))
+
+
+def write_file(con: duckdb.DuckDBPyConnection, query: str, params: list, directory: Path, name: str) -> None:
+    """`query` (a COPY whose last parameter is the target) into `directory/name.parquet`, by way
+    of a temporary name: a reader never sees half of it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = directory / f".{name}.tmp"
+    con.execute(query, [*params, str(temporary)])
+    os.replace(temporary, directory / f"{name}.parquet")
+
+
+class SharedRobots:
+    """robots.txt answers in the Parquet folder, each written as soon as it is fetched (a file of
+    one row), for workers fetching from the same outlets at the same moment (politeness.RobotsRules):
+    the answers a store keeps only when it closes come too late for them."""
+
+    def __init__(self, root: str | Path, since: datetime):
+        self.root = Path(root).resolve()
+        self.since = since
+        self._files = "'" + str(self.root / "robots" / "*" / "*.parquet").replace("'", "''") + "'"
+
+    def get(self, origin: str) -> tuple[int, str] | None:
+        with duckdb.connect() as con:  # one per call: fetch threads ask at once
+            found = con.execute(parquet_queries()["shared_robots_answer"].format(files=self._files),
+                                [origin, self.since]).fetchall()
+        return (found[0][0], found[0][1]) if found else None
+
+    def put(self, origin: str, answer: tuple[int, str]) -> None:
+        status, body = answer
+        with duckdb.connect() as con:
+            write_file(con, parquet_queries()["write_robots_answer"], [origin, status, body, datetime.now(timezone.utc)],
+                       self.root / "robots" / CACHE_PARTITION, write_id())
+
+
+def shared_robots(settings: Settings, since: datetime) -> SharedRobots | None:
+    """Workers that share host turns (shared_host_limits) and a Parquet folder share robots.txt answers
+    as they fetch them; otherwise None (answers are kept with the run's other caches)."""
+    if settings.parquet_dir is None or not settings.fetch.shared_host_limits:
+        return None
+    write_schema_files(settings.parquet_dir.resolve())
+    return SharedRobots(settings.parquet_dir, since)
 
 
 def compact(root: str | Path, kept_s: float = SUPERSEDED_KEPT_S) -> dict[str, tuple[int, int]]:

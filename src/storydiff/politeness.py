@@ -8,11 +8,33 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Protocol
 from urllib.robotparser import RobotFileParser
 
 from .errors import TransientFetchError
 
 ROBOTS_AGENT = "storydiff"
+RobotsAnswer = tuple[int, str]  # HTTP status, text
+
+
+class SlotNoLongerNeeded(Exception):
+    """Raised from a wait for a host's slot once the request waited for is not needed any more
+    (`given_up_when`): another process made it meanwhile."""
+
+
+_give_up_when: ContextVar[Callable[[], bool] | None] = ContextVar("give_up_when", default=None)
+
+
+@contextmanager
+def given_up_when(done_elsewhere: Callable[[], bool]) -> Iterator[None]:
+    """In this block, a wait for a host's slot across processes stops with SlotNoLongerNeeded as
+    soon as `done_elsewhere()` is true (asked between two refused tries)."""
+    token = _give_up_when.set(done_elsewhere)
+    try:
+        yield
+    finally:
+        _give_up_when.reset(token)
 
 
 class HostGate:
@@ -40,10 +62,14 @@ class HostGate:
                 wait = last + self._delay.get(host, self.min_delay_s) - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
+            self._before_request(host)  # a request not made (it raised) leaves the spacing as it was
             try:
                 yield
             finally:
                 self._last_done[host] = time.monotonic()
+
+    def _before_request(self, host: str) -> None:
+        pass
 
 
 class SharedHostGate(HostGate):
@@ -72,12 +98,9 @@ class SharedHostGate(HostGate):
         super().ask_for_delay(host, seconds)
         self._limits.pop(host, None)  # set again, with the longer gap, at its next turn
 
-    @contextmanager
-    def turn(self, host: str) -> Iterator[None]:
-        with super().turn(host):
-            with self._asking:
-                self._take_slot(host)
-            yield
+    def _before_request(self, host: str) -> None:
+        with self._asking:
+            self._take_slot(host)
 
     def _take_slot(self, host: str) -> None:
         try:
@@ -86,6 +109,8 @@ class SharedHostGate(HostGate):
                 ensure_host_limit(host, delay)
                 self._limits[host] = delay
             take_host_slot(host, delay)
+        except SlotNoLongerNeeded:
+            raise
         except Exception as exc:  # noqa: BLE001 - whatever the Prefect client raises, the fetch shows one line
             from prefect.settings import PREFECT_API_URL
 
@@ -102,13 +127,17 @@ RETRY_FRACTION = 0.2
 
 def take_host_slot(host: str, delay_s: float) -> None:
     """Block until the host's slot is ours: one increment per try, a refusal (423) tried again
-    after a fifth of the slot's length or so."""
+    after a fifth of the slot's length or so. Before each try and once granted, SlotNoLongerNeeded
+    when the request was made elsewhere meanwhile (`given_up_when`)."""
     import httpx
     from prefect.client.orchestration import get_client
 
     name = host_limit_name(host)
+    done_elsewhere = _give_up_when.get()
     with get_client(sync_client=True) as client:
         while True:
+            if done_elsewhere is not None and done_elsewhere():
+                raise SlotNoLongerNeeded(host)
             try:
                 granted = client.increment_concurrency_slots(names=[name], slots=1, mode="rate_limit").json()
             except httpx.HTTPStatusError as exc:
@@ -118,6 +147,8 @@ def take_host_slot(host: str, delay_s: float) -> None:
                 continue
             if not granted:  # the server knows no limit of that name
                 raise LookupError(f"no concurrency limit named {name}")
+            if done_elsewhere is not None and done_elsewhere():
+                raise SlotNoLongerNeeded(host)  # made while the server answered: the slot goes unused
             return
 
 
@@ -149,33 +180,69 @@ def ensure_host_limit(host: str, delay_s: float) -> None:
                 name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=decay))
 
 
+class SharedRobots(Protocol):
+    """robots.txt answers other processes see as soon as one is kept (parquet_store.SharedRobots)."""
+
+    def get(self, origin: str) -> RobotsAnswer | None: ...
+
+    def put(self, origin: str, answer: RobotsAnswer) -> None: ...
+
+
 class RobotsRules:
     """robots.txt per origin, fetched at most once per run through `load` (which returns status
     and text); `known` answers (kept by the store for 24 hours) are not fetched again, and the
-    answers fetched in this run are in `fresh`, for the store to keep."""
+    answers fetched in this run are in `fresh`, for the store to keep (with `shared`, kept there
+    at once instead).
 
-    def __init__(self, load: Callable[[str], tuple[int, str]], known: dict[str, tuple[int, str]] | None = None):
+    With `shared` answers (workers fetching at once), an origin's answer is looked up there first
+    and kept there as soon as fetched; while this process waits for the host's turn to fetch it,
+    another that fetched it meanwhile ends the wait: N workers starting on the same outlets ask
+    each for robots.txt once, not N times."""
+
+    def __init__(self, load: Callable[[str], RobotsAnswer], known: dict[str, RobotsAnswer] | None = None,
+                 shared: SharedRobots | None = None):
         self._load = load
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._parsed: dict[str, RobotFileParser | None] = {}  # None: no rules, everything allowed
         self._known = dict(known or {})
-        self.fresh: dict[str, tuple[int, str]] = {}
+        self._shared = shared
+        self.fresh: dict[str, RobotsAnswer] = {}
 
     def parser_for(self, origin: str) -> RobotFileParser | None:
         with self._guard:
             lock = self._locks.setdefault(origin, threading.Lock())
         with lock:  # one fetch of robots.txt per origin even when threads ask together
             if origin not in self._parsed:
-                if origin in self._known:
-                    status, text = self._known[origin]
-                else:
-                    status, text = self._load(f"{origin}/robots.txt")
-                    self.fresh[origin] = (status, text)
+                status, text = self._known.get(origin) or self._fetched_elsewhere(origin) or self._fetch(origin)
                 # RFC 9309: 4xx means no rules; the loader raises for 5xx and network failures,
                 # which are not cached, so the next article on that host asks again.
                 self._parsed[origin] = _parse(text) if 200 <= status < 300 else None
             return self._parsed[origin]
+
+
+    def _fetched_elsewhere(self, origin: str) -> RobotsAnswer | None:
+        return self._shared.get(origin) if self._shared is not None else None
+
+    def _fetch(self, origin: str) -> RobotsAnswer:
+        if self._shared is None:
+            answer = self.fresh[origin] = self._load(f"{origin}/robots.txt")
+            return answer
+        found: list[RobotsAnswer] = []
+
+        def fetched_elsewhere() -> bool:
+            answer = self._shared.get(origin)
+            if answer is not None:
+                found.append(answer)
+            return answer is not None
+
+        try:
+            with given_up_when(fetched_elsewhere):
+                answer = self._load(f"{origin}/robots.txt")
+        except SlotNoLongerNeeded:
+            return found[-1]
+        self._shared.put(origin, answer)
+        return answer
 
 
 def _parse(text: str) -> RobotFileParser:
