@@ -47,6 +47,17 @@ class Recorder(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def run_two_processes(code: str, env: dict, server: ThreadingHTTPServer) -> None:
+    """`code` run by two processes at once (argv[1]: 0 and 1); each must succeed."""
+    try:
+        workers = [subprocess.Popen([sys.executable, "-c", code, str(n)], env=env, stderr=subprocess.PIPE, text=True)
+                   for n in range(2)]
+        for worker in workers:
+            assert worker.wait(timeout=180) == 0, worker.stderr.read()[-2000:]
+    finally:
+        server.shutdown()
+
+
 def test_two_processes_keep_one_hosts_spacing_through_the_prefect_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -56,13 +67,7 @@ def test_two_processes_keep_one_hosts_spacing_through_the_prefect_server():
     with get_client(sync_client=True) as client:  # as storydiff before 2026-11-27 left it: a decaying rate limit
         client.create_global_concurrency_limit(
             GlobalConcurrencyLimitCreate(name=host_limit_name(host), limit=1, slot_decay_per_second=1 / DELAY))
-    try:
-        workers = [subprocess.Popen([sys.executable, "-c", code, str(n)], env=env, stderr=subprocess.PIPE, text=True)
-                   for n in range(2)]
-        for worker in workers:
-            assert worker.wait(timeout=180) == 0, worker.stderr.read()[-2000:]
-    finally:
-        server.shutdown()
+    run_two_processes(code, env, server)
     times = sorted(t for t, path in Recorder.seen if path != "/robots.txt")
     assert len(times) == 6
     gaps = [b - a for a, b in zip(times, times[1:])]
@@ -156,13 +161,7 @@ def test_two_processes_starting_together_ask_for_robots_txt_once(tmp_path):
     env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(REPO / "src")}
     code = FETCHER_SHARING_ROBOTS.format(delay=DELAY, folder=str(tmp_path), start=time.time() + 4,
                                          base=f"http://127.0.0.1:{server.server_address[1]}")
-    try:
-        workers = [subprocess.Popen([sys.executable, "-c", code, str(n)], env=env, stderr=subprocess.PIPE, text=True)
-                   for n in range(2)]
-        for worker in workers:
-            assert worker.wait(timeout=180) == 0, worker.stderr.read()[-2000:]
-    finally:
-        server.shutdown()
+    run_two_processes(code, env, server)
     seen = sorted(Recorder.seen)
     paths = [path for _, path in seen]
     assert paths.count("/robots.txt") == 1, [(round(t - seen[0][0], 3), path) for t, path in seen]
