@@ -29,7 +29,7 @@ _give_up_when: ContextVar[Callable[[], bool] | None] = ContextVar("give_up_when"
 @contextmanager
 def given_up_when(done_elsewhere: Callable[[], bool]) -> Iterator[None]:
     """In this block, a wait for a host's slot across processes stops with SlotNoLongerNeeded as
-    soon as `done_elsewhere()` is true (asked between two refused tries)."""
+    soon as `done_elsewhere()` is true (asked before each try for the slot, and once it is granted)."""
     token = _give_up_when.set(done_elsewhere)
     try:
         yield
