@@ -59,6 +59,7 @@ def run_two_processes(code: str, env: dict, server: ThreadingHTTPServer) -> None
 
 
 def test_two_processes_keep_one_hosts_spacing_through_the_prefect_server():
+    Recorder.seen.clear()  # the requests of this test alone, whatever ran before it
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host = f"127.0.0.1:{server.server_address[1]}"

@@ -214,17 +214,15 @@ class RobotsRules:
             lock = self._locks.setdefault(origin, threading.Lock())
         with lock:  # one fetch of robots.txt per origin even when threads ask together
             if origin not in self._parsed:
-                status, text = self._known.get(origin) or self._fetched_elsewhere(origin) or self._fetch(origin)
+                status, text = self._known.get(origin) or self._fetch(origin)
                 # RFC 9309: 4xx means no rules; the loader raises for 5xx and network failures,
                 # which are not cached, so the next article on that host asks again.
                 self._parsed[origin] = _parse(text) if 200 <= status < 300 else None
             return self._parsed[origin]
 
-
-    def _fetched_elsewhere(self, origin: str) -> RobotsAnswer | None:
-        return self._shared.get(origin) if self._shared is not None else None
-
     def _fetch(self, origin: str) -> RobotsAnswer:
+        """Fetched here, unless (shared) another process has it or gets it while this one waits
+        for the host's turn: take_host_slot asks before each try, the first included."""
         if self._shared is None:
             answer = self.fresh[origin] = self._load(f"{origin}/robots.txt")
             return answer
