@@ -268,6 +268,18 @@ def test_a_figure_that_found_its_counterpart_does_not_contradict_the_other_figur
     assert money[(2, 3, "$103.6 billion", "$103.1 billion")] == "number"  # another pair, another figure
 
 
+def test_a_figure_an_outlet_repeats_contradicts_in_each_sentence_and_its_other_figures_once():
+    texts = ["Tiger Bech, 28, died in the attack.", "Tiger Bech, 28, a former Princeton player, died in the attack.",
+             "Tiger Bech, 27, died in the attack.",
+             "Shares of Nvidia fell 17% on Monday.", "Shares of Nvidia fell 16% in Monday trading.",
+             "Shares of Nvidia fell 15% on Monday."]
+    _, links = story_links(texts, [0, 0, 1, 0, 0, 1], ["2025-01-01", "2025-01-01"])
+    ages = {(link.a.row, link.b.row) for link in links if link.contradicts and link.a.kind == "age"}
+    assert ages == {(0, 2), (1, 2)}  # 28 said twice against 27: both sentences, as an editor lists them
+    shares = [link for link in links if link.contradicts and link.a.kind == "percent"]
+    assert len(shares) == 1  # 17% and 16% against 15%: one disagreement, on its clearest pair
+
+
 def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the_settled_count():
     texts = ["The attack killed ten people.", "Nineteen people were killed in the attack.",
              "The attack killed 15 people.", "The attack killed 15 people, police said.",
