@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from storydiff.classify import NumberRule
-from storydiff.fact_links import calendar_slips, figure_conflict, figure_slots, link_facts
+from storydiff.fact_links import calendar_slips, figure_conflict, figure_slots, link_facts, shown
+from storydiff.criminal_records import CRIMINAL_RECORD
+from storydiff.lone_actor import LONE_ACTOR
 from storydiff.facts import extract_facts, same_moment
 from storydiff.day_counts import DAY_COUNT
 from storydiff.facts_multilingual import extract_story_facts, read_facts
@@ -278,6 +280,58 @@ def test_a_figure_an_outlet_repeats_contradicts_in_each_sentence_and_its_other_f
     assert ages == {(0, 2), (1, 2)}  # 28 said twice against 27: both sentences, as an editor lists them
     shares = [link for link in links if link.contradicts and link.a.kind == "percent"]
     assert len(shares) == 1  # 17% and 16% against 15%: one disagreement, on its clearest pair
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Authorities believe Jabbar acted alone but continue to investigate possible connections.", "acted alone"),
+    ("Although initial reports suggested the possibility of accomplices, officials now believe Jabbar acted alone.",
+     "acted alone"),
+    ("Investigators said no other attackers were involved.", "acted alone"),
+    ("The FBI has stated that they do not believe Jabbar acted alone.", "not alone"),
+    ("Investigators believe Jabbar may not have acted alone.", "not alone"),
+    ("Federal agents do not think Jabbar was “solely responsible” for the attack.", "not alone"),
+    ("The attack was described as coordinated and involving multiple actors who could still be at large.", "not alone"),
+    ("Several suspects were arrested on Monday.", None),  # arrests, not attackers
+    ("The rocket killed multiple people and injured several others.", None),
+    ("He was left alone in the house.", None),
+    ("Police said he acted alone, but witnesses described several attackers.", None),  # both: nothing certain
+])
+def test_whether_the_attacker_acted_alone_is_a_status(text, value):
+    said = [f.value_text for f in facts_of(text) if f.unit == LONE_ACTOR]
+    assert said == ([value] if value else [])
+
+
+def test_acting_alone_and_others_taking_part_contradict_across_outlets_in_any_words():
+    texts = ["Authorities believe Jabbar acted alone.", "Federal agents do not think Jabbar was solely responsible.",
+             "The attack was described as coordinated and involving multiple actors.",
+             "Officials now believe Jabbar acted alone."]
+    _, links = story_links(texts, [0, 1, 2, 3], ["2025-01-01"] * 4)
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.unit == LONE_ACTOR}
+    assert relation == {(0, 1): "status", (0, 2): "status", (1, 3): "status", (2, 3): "status",
+                        (0, 3): "agrees", (1, 2): "agrees"}
+    explained = next(link for link in links if (link.a.row, link.b.row) == (0, 1))
+    assert shown(explained) == (LONE_ACTOR, "acted alone", "not alone")
+
+
+@pytest.mark.parametrize("text, value, whose", [
+    ("The suspect, Shamsud-Din Jabbar, a Texas resident with a prior criminal record, wore body armor.", "had one",
+     {"jabbar"}),
+    ("The company found both individuals had clean criminal backgrounds.", "none", set()),
+    ("Jabbar had no criminal record, police said.", "none", {"jabbar"}),
+    ("The gunman, who did not have a criminal record, bought the rifle legally.", "none", set()),
+    ("He passed a criminal background check.", None, None),  # a check says nothing of a record
+])
+def test_a_criminal_record_is_a_status_of_whom_it_is_said(text, value, whose):
+    said = [(f.value_text, set(f.entities)) for f in facts_of(text) if f.unit == CRIMINAL_RECORD]
+    assert said == ([(value, whose)] if value else [])
+
+
+def test_a_record_and_a_clean_background_contradict_unless_they_are_different_peoples():
+    texts = ["Jabbar, a Texas resident with a prior criminal record, rented the truck.",
+             "Both individuals had clean criminal backgrounds.", "Smith had no criminal record."]
+    _, links = story_links(texts, [0, 1, 2], ["2025-01-01"] * 3)
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.unit == CRIMINAL_RECORD}
+    assert relation == {(0, 1): "status", (1, 2): "agrees"}  # Smith's record is not Jabbar's
 
 
 def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the_settled_count():

@@ -25,6 +25,8 @@ from functools import lru_cache
 
 from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
 from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
+from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
+from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
                        listed_fates, status_of)
 
@@ -63,6 +65,8 @@ SPEECH_VERBS = {"say", "announce", "report", "confirm", "state", "tell", "add", 
 GENERIC_NAMES = {"ministry", "department", "police", "health", "public", "government", "office", "army",
                  "military", "state", "national", "committee", "council", "agency", "service", "services",
                  "president", "minister", "prime", "chief", "officials", "authorities", "defence", "defense"}
+# How far up its heads a phrase looks for whom it is said of (_bearer).
+MAX_CLIMB = 6
 # Punctuation that ends a number's phrase ("the toll rose to 20 — 14 civilians and six soldiers").
 BREAKS = {"—", "–", ":"}
 # A bare number just after "toll" is the toll: "the toll there to 20", "a death toll of 33".
@@ -134,6 +138,10 @@ class Fact:
         if self.kind == "statement":
             return f"what is said of {', '.join(sorted(self.entities)[:2])}"
         if self.kind == "status":
+            if self.unit == LONE_ACTOR:
+                return LONE_ACTOR
+            if self.unit == CRIMINAL_RECORD:
+                return f"{CRIMINAL_RECORD}{who}"
             return f"charge against {self.counted}" if self.unit.startswith("charge") else f"what became of {self.counted}"
         what = self.counted or self.unit
         role = f" {self.role}" if self.role and self.role not in what else ""
@@ -184,7 +192,7 @@ _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORD
 
 def _may_state_a_fact(text: str) -> bool:
     return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text) or MULTIPLE.search(text)
-                or LIST_HINT.search(text))
+                or LIST_HINT.search(text) or LONE_ACTOR_HINT.search(text) or RECORD.search(text))
 
 
 def _facts_of_doc(doc) -> list[Fact]:
@@ -229,7 +237,52 @@ def _facts_of_doc(doc) -> list[Fact]:
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
     return (facts + _status_facts(doc, revision, years, months) + _fate_facts(doc, revision, years, months)
-            + _charge_facts(text, facts, revision, years, months) + _members_facts(doc, revision, years, months))
+            + _charge_facts(text, facts, revision, years, months) + _members_facts(doc, revision, years, months)
+            + _lone_actor_facts(doc, revision, years, months) + _record_facts(doc, revision, years, months))
+
+
+def _lone_actor_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """Whether the attacker acted alone (lone_actor.py), with the names its statement gives."""
+    from .polarity import statements_of_doc
+
+    if not LONE_ACTOR_HINT.search(doc.text):
+        return []
+    claim = lone_actor_claim(statements_of_doc(doc))
+    if claim is None:
+        return []
+    value, words, start, end = claim
+    names = frozenset(_name(t) for t in doc if t.pos_ == "PROPN" and _is_name(t) and t.lemma_.lower() in words)
+    return [status_fact(doc.text, value, LONE_ACTORS[value], LONE_ACTOR, "the attacker", names - GENERIC_NAMES,
+                        start, end, "act", revision, years, months)]
+
+
+def _record_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """Whether a person had a criminal record (criminal_records.py), for the person the parse
+    says it of; a person given both says nothing certain."""
+    found = []
+    for value, start, end in record_mentions(doc.text):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        found.append((value, _bearer(span.root) if span is not None else frozenset(), start, end))
+    both = {names for _, names, *_ in found if len({v for v, n, *_ in found if n == names}) > 1}
+    return [status_fact(doc.text, value, RECORDS[value], CRIMINAL_RECORD, "a criminal record", names, start, end,
+                        "have", revision, years, months) for value, names, start, end in found if names not in both]
+
+
+def _bearer(token) -> frozenset[str]:
+    """The name of whom a phrase is said: up through its heads to a proper noun ("Jabbar, a Texas
+    resident with a prior criminal record") or to its clause's subject ("Jabbar had no criminal
+    record"); nothing when that subject names no one ("both individuals had ...")."""
+    for _ in range(MAX_CLIMB):
+        if token.pos_ == "PROPN" and _is_name(token):
+            return frozenset({_name(token)}) - GENERIC_NAMES
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")] if token.pos_ in ("VERB", "AUX") else []
+        if subjects:
+            names = [t for t in subjects[0].subtree if t.pos_ == "PROPN" and _is_name(t)]
+            return frozenset({_name(names[-1])}) - GENERIC_NAMES if names else frozenset()
+        if token.head is token:
+            return frozenset()
+        token = token.head
+    return frozenset()
 
 
 def _members_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:

@@ -56,10 +56,10 @@ def parse_all(texts: Sequence[str]) -> None:
     if len(_parsed) + len(missing) > CACHE_SIZE:
         _parsed.clear()
     for text, doc in zip(missing, load_parser().pipe(missing, batch_size=64)):
-        _parsed[text] = _statements_of_doc(doc)
+        _parsed[text] = statements_of_doc(doc)
 
 
-def _statements_of_doc(doc) -> tuple[Statement, ...]:
+def statements_of_doc(doc) -> tuple[Statement, ...]:
     found = []
     for verb in doc:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in LIGHT_VERBS:

@@ -1,0 +1,59 @@
+"""Whether the attacker acted alone: a status outlets contradict in other words than each other's.
+
+"Authorities believe Jabbar acted alone" / "Federal agents do not think Jabbar was solely
+responsible" / "The attack was described as coordinated and involving multiple actors": the
+polarity rule sets a statement against its own denial only ("do not believe Jabbar acted
+alone"), and the NLI model never sees sentences this far apart. So each sentence that says how
+many took part yields a status fact (kind 'status', unit LONE_ACTOR) that fact_links.py sets
+against every other article's, as it does what became of an event: acted alone, or not.
+
+A sentence says so through a statement of the parse (polarity.statements): acting alone, a lone
+or sole attacker, being solely responsible, or several, multiple or other attackers taking part,
+each denied or not by the negations reaching it ("may not have acted alone" denies it). Talk of
+accomplices alone says nothing certain ("initial reports suggested the possibility of
+accomplices, officials now believe he acted alone"), and neither does a sentence that says both.
+"""
+
+from __future__ import annotations
+
+import re
+
+LONE_ACTOR = "whether the attacker acted alone"
+LONE_ACTORS = ("acted alone", "not alone")
+# not suspects: several may be arrested for one attacker's deed
+PERPETRATORS = {"actor", "attacker", "assailant", "perpetrator", "gunman", "shooter", "culprit", "bomber"}
+SEVERAL = {"multiple", "several", "other", "many"}
+ACTING = {"act", "work", "operate", "carry"}
+# a quick look before parsing: only sentences with one of these words can say it
+LONE_ACTOR_HINT = re.compile(r"\b(?:alone|lone|sole|solely)\b|\b(?:multiple|several|other|many)\s+(?:\w+\s+)?(?:actors?|"
+                             r"attackers?|assailants?|perpetrators?|gunm[ae]n|shooters?|culprits?|bombers?)\b", re.I)
+
+
+def _says(verb: str, words: frozenset[str]) -> int | None:
+    """0 when a statement (its verb and content lemmas) says the attacker acted alone, 1 when it
+    says others took part, None when it says neither."""
+    if "alone" in words and words & ACTING:
+        return 0
+    if {"solely", "responsible"} <= words or (words & {"lone", "sole"} and words & PERPETRATORS):
+        return 0
+    if words & SEVERAL and words & PERPETRATORS:
+        return 1
+    return None
+
+
+def lone_actor_claim(statements) -> tuple[int, frozenset[str], int, int] | None:
+    """(index in LONE_ACTORS, the statement's words, start, end of its cue or verb) of what a
+    sentence's statements (polarity.statements) say of the attacker acting alone; None when they
+    say nothing of it, or both."""
+    said = []
+    for verb, words, negated, start, end, _text in statements:
+        words = words | {verb}
+        value = _says(verb, words)
+        if value is not None:
+            said.append((value ^ negated, words, start, end))
+    # a statement holds those it complements ("believe Jabbar acted alone" holds "Jabbar acted
+    # alone") and the negations that reach them: the innermost ones say it
+    innermost = [s for s in said if not any(other[1] < s[1] for other in said)]
+    if not innermost or len({value for value, *_ in innermost}) > 1:
+        return None
+    return innermost[0]
