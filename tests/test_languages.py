@@ -86,6 +86,13 @@ def test_sentences_are_split_with_the_language_rules():
     ("Tailandia ha desplazado a 138,000 personas.", "es", 138_000 * 0.95, 138_000 * 1.05, "people", "evacuated"),
     ("Se registraron 3,5 millones de desplazados.", "es", 3.5e6 * 0.95, 3.5e6 * 1.05, "people", "evacuated"),
     ("Quinze civis morreram.", "pt", 15, 15, "civilian", "dead"),
+    # lives lost, and tolls named before their number
+    ("Quince personas perdieron la vida.", "es", 15, 15, "people", "dead"),
+    ("Au moins 12 personnes ont péri dans l'incendie.", "fr", 12, math.inf, "people", "dead"),
+    ("La cifra de fallecidos ascendió a 44.", "es", 44, 44, "people", "dead"),
+    ("El balance provisional de víctimas mortales es de 12.", "es", 12, 12, "people", "dead"),
+    ("O número de mortos subiu para 44.", "pt", 44, 44, "people", "dead"),
+    ("Die Zahl der Verletzten stieg auf 70.", "de", 70, 70, "people", "injured"),
 ])
 def test_facts_are_read_in_other_languages(text, language, low, high, unit, role):
     facts = read_facts(text, language)
@@ -169,6 +176,8 @@ def test_a_list_of_the_dead_in_another_language_gives_each_person_a_fate():
 
 def test_years_and_numbers_without_a_role_are_not_facts():
     assert read_facts("En 2025 el museo recibió 9 millones de visitantes.", "es") == []
+    assert read_facts("Tres personas perdieron la casa en el incendio.", "es") == []  # a home, not their lives
+    assert read_facts("El número de teléfono es 555.", "es") == []
 
 
 def test_a_place_after_a_german_preposition_is_not_what_is_counted():

@@ -76,7 +76,10 @@ QUALIFIERS = {
 ROLE_STEMS = {
     "dead": ("muert", "murier", "muri", "fallec", "mort", "tué", "tuée", "décéd", "décès", "tote", "toten",
              "getötet", "starben", "gestorben", "ums leben", "todesopfer", "morrer", "morreu", "óbito",
-             "vítimas fatais"),
+             "vítimas fatais",
+             # "perdieron la vida", "perderam a vida", "ont perdu la vie": lost their lives
+             "perdieron la vida", "perdió la vida", "han perdido la vida", "perdido la vida", "perderam a vida",
+             "perdeu a vida", "perdido a vida", "perdu la vie", "péri", "kamen ums", "ums leben"),
     "injured": ("herid", "lesionad", "bless", "verletz", "ferid"),
     "arrested": ("detenid", "arrestad", "arrêt", "interpell", "festgenommen", "verhaftet", "presos", "presas",
                  "detid"),
@@ -189,7 +192,8 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
             continue  # a year, or the day of a date
         after = _clause(text[match.end():].lower().split()[:WINDOW_WORDS])
         before = text[:match.start()].lower().split()[-WINDOW_WORDS:]
-        role = _role(after) or _role(before[-3:][::-1]) or _role_of_breakdown(text[:match.start()])
+        toll = _role_of_toll(text[:match.start()])  # its people named before it: "la cifra de muertos"
+        role = _role(after) or _role(before[-3:][::-1]) or _role_of_breakdown(text[:match.start()]) or toll
         words = [w.strip(".,;:()«»\"'") for w in after[:3]]
         perpetrators = next((w for w in words[:2] if w in PERPETRATORS), "")
         counted = perpetrators or next((w for w in words if w in PEOPLE), "")
@@ -198,7 +202,7 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
             kind, unit, counted, role = "percent", "percent", "", _trend(after) or _trend(before[-3:][::-1])
             if not role:
                 continue  # "17 %" of what, doing what: unsaid
-        elif not perpetrators and not (role and (counted or _role(after[:2]))):
+        elif not perpetrators and not (role and (counted or toll or _role(after[:2]))):
             if counted:
                 continue  # people with no role said: too loose to set against another count of people
             counted = _noun(text[match.end():], language)
@@ -278,6 +282,22 @@ def _role_of_breakdown(before: str) -> str:
     if opened < 0 or ")" in before[opened:]:
         return ""
     return _role(before[:opened].lower().split()[-2:][::-1])
+
+
+# "la cifra de fallecidos ascendió a 44", "o número de mortos subiu para 44", "le bilan s'élève à
+# 44 morts", "die Zahl der Toten stieg auf 44": the toll named before its number, as facts.py's
+# TOLL_BEFORE reads "the toll rose to 44"
+TOLL_BEFORE = re.compile(r"\b(?:cifra|número|numero|balance|saldo|bilan|nombre|zahl)\s+(?:[^\W\d]+\s+)?"
+                         r"(?:de\s+(?:los\s+|las\s+)?|"
+                         r"do\s+|dos\s+|das\s+|des\s+|der\s+)?(?P<what>[^\W\d]+(?:\s+[^\W\d]+)?)[^.;:()\d]{0,30}$",
+                         re.IGNORECASE)
+
+
+def _role_of_toll(before: str) -> str:
+    """The role of a toll named before its number (TOLL_BEFORE): "la cifra de heridos asciende a
+    30" is 30 injured."""
+    match = TOLL_BEFORE.search(before)
+    return _role(match.group("what").lower().split()) if match else ""
 
 
 def _trend(words: Sequence[str]) -> str:
@@ -375,7 +395,7 @@ def _rounding(match: re.Match, value: float) -> float:
 def _role(words: Sequence[str]) -> str:
     """The role of the first word in `words` that says one ("15 heridos y 3 muertos": injured)."""
     for i, word in enumerate(words):
-        rest = " ".join(words[i:i + 2]).lstrip("(«\"'")
+        rest = " ".join(words[i:i + 3]).lstrip("(«\"'")
         for role, stems in ROLE_STEMS.items():
             if any(rest.startswith(stem) for stem in stems):
                 return role
