@@ -285,7 +285,9 @@ def test_a_story_in_three_languages_end_to_end(tmp_path, settings):
     import lxml.html
 
     figures = lxml.html.fromstring(report).xpath("//table[@id='figures']//tr[td]")
-    assert [row.xpath("td")[0].text_content() for row in figures] == ["thieves"]  # named in English
+    # named in English; the 88 million euros are read in Spanish too, and agree
+    assert [row.xpath("td")[0].text_content() for row in figures] == ["thieves", "euro"]
+    assert not any("euro" in explanation for _, explanation, *_ in conflicts)
 
 
 def test_a_fact_and_its_translation_meet_below_the_one_language_threshold():
@@ -301,6 +303,33 @@ def test_a_fact_and_its_translation_meet_below_the_one_language_threshold():
     assert apart.claim_of[0] != apart.claim_of[1]
     plain = align_story(vectors, [0, 1], texts, 2, rules, AlignSettings(match_threshold=0.66), languages=["en", "es"])
     assert plain.claim_of[0] != plain.claim_of[1]
+
+
+@pytest.mark.parametrize("text, language, low, high, unit", [
+    ("Nvidia perdió 589.000 millones de dólares en valor de mercado.", "es", 588.5e9, 589.5e9, "dollar"),
+    ("Nvidia perdió 589 mil millones de dólares.", "es", 588.5e9, 589.5e9, "dollar"),
+    ("Estados Unidos duplicó la recompensa a US$ 50 millones.", "es", 47.5e6, 52.5e6, "dollar"),
+    ("Les bijoux volés valent 88 millions d'euros.", "fr", 87.5e6, 88.5e6, "euro"),
+    ("Nvidia verlor 589 Milliarden Dollar an Börsenwert.", "de", 588.5e9, 589.5e9, "dollar"),
+    ("A Nvidia perdeu US$ 589 bilhões em valor de mercado.", "pt", 588.5e9, 589.5e9, "dollar"),
+    ("El robo de 600.000 millones de dólares.", "es", 570e9, 630e9, "dollar"),  # a round figure: 5 %
+])
+def test_sums_of_money_are_read_in_other_languages(text, language, low, high, unit):
+    (money,) = [f for f in read_facts(text, language) if f.kind == "money"]
+    assert (money.low, money.high, money.unit) == (pytest.approx(low), pytest.approx(high), unit)
+
+
+def test_a_sum_in_one_language_contradicts_another_sum_in_another():
+    from storydiff.classify import classify_pairs
+
+    other, same = classify_pairs([
+        ("Nvidia perdió 589.000 millones de dólares en valor de mercado el lunes.",
+         "Nvidia lost $593 billion in market value on Monday."),
+        ("Nvidia perdió 589.000 millones de dólares en valor de mercado el lunes.",
+         "Nvidia lost $589 billion in market value on Monday."),
+    ])
+    assert (other.label, other.kind) == ("contradiction", "number")
+    assert same.label != "contradiction"
 
 
 def test_classify_pairs_judges_a_pair_in_two_languages_by_its_figures():

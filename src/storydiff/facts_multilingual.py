@@ -12,8 +12,8 @@ Counts of people are kept only with their role (killed, injured, arrested, evacu
 "13 civiles" alone could be any of a story's tolls. Counts of perpetrators (thieves, suspects,
 attackers) and of things ("cuatro lanchas", "dos fuentes") are kept with the word they count,
 which unify_units turns into the English name the story uses for it. Percentages are kept when
-they rose or fell. Dates, days and ages of named people are read too; money is left to English
-sentences.
+they rose or fell, and sums of money in dollars, euros and pounds. Dates, days and ages of named
+people are read too.
 """
 
 from __future__ import annotations
@@ -52,11 +52,19 @@ NUMBER_WORDS = {
            "dreißig": 30, "vierzig": 40, "fünfzig": 50, "hundert": 100, "ein dutzend": 12, "dutzend": 12},
 }
 SCALES = {
-    "es": {"mil": 1e3, "millón": 1e6, "millones": 1e6},
-    "pt": {"mil": 1e3, "milhão": 1e6, "milhões": 1e6},
-    "fr": {"mille": 1e3, "million": 1e6, "millions": 1e6},
-    "de": {"tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio.": 1e6},
+    "es": {"mil": 1e3, "millón": 1e6, "millones": 1e6, "mil millones": 1e9},
+    "pt": {"mil": 1e3, "milhão": 1e6, "milhões": 1e6, "mil milhões": 1e9, "bilhão": 1e9, "bilhões": 1e9},
+    "fr": {"mille": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9},
+    "de": {"tausend": 1e3, "million": 1e6, "millionen": 1e6, "mio.": 1e6, "milliarde": 1e9, "milliarden": 1e9,
+           "mrd.": 1e9},
 }
+# Money: a currency named after the number ("589.000 millones de dólares", "88 Millionen Euro") or
+# its sign before it ("US$ 50 millones", "€88 millions"), as quantities.py names them in English.
+CURRENCY_WORDS = {**dict.fromkeys(("dólares", "dólar", "dollars", "dollar", "us-dollar", "usd", "dólares"), "dollar"),
+                  **dict.fromkeys(("euros", "euro", "eur", "€"), "euro"),
+                  **dict.fromkeys(("libras", "libra", "livres", "livre", "pfund", "£"), "pound")}
+CURRENCY_SIGNS = {"us$": "dollar", "$": "dollar", "€": "euro", "£": "pound"}
+OF = {"de", "d'", "d’"}
 # qualifier -> quantities.QUALIFIERS rule, by way of its English wording
 QUALIFIERS = {
     "es": {"al menos": "at least", "por lo menos": "at least", "más de": "more than", "menos de": "fewer than",
@@ -198,7 +206,10 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         perpetrators = next((w for w in words[:2] if w in PERPETRATORS), "")
         counted = perpetrators or next((w for w in words if w in PEOPLE), "")
         kind, unit = "count", "perpetrator" if perpetrators else PEOPLE.get(counted, "people")
-        if words and words[0] in PERCENT or " ".join(words[:2]) in PERCENT:
+        currency = _currency(words, text[:match.start()])
+        if currency:
+            kind, unit, counted, role = "money", currency, "", _trend(after) or _trend(before[-3:][::-1])
+        elif words and words[0] in PERCENT or " ".join(words[:2]) in PERCENT:
             kind, unit, counted, role = "percent", "percent", "", _trend(after) or _trend(before[-3:][::-1])
             if not role:
                 continue  # "17 %" of what, doing what: unsaid
@@ -213,7 +224,7 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
             unit = counted if language == "de" else counted.lower()
         qualifier = match.group("qualifier")
         low, high = _interval(value, QUALIFIERS[language].get(qualifier.lower()) if qualifier else None,
-                              _rounding(match, value))
+                              _money_rounding(match, value, language) if kind == "money" else _rounding(match, value))
         start = match.start()
         masked = f"{text[:start]}N{text[match.end():]}"
         facts.append(Fact(row, kind, low, high, unit, counted or (role if kind == "count" else ""), role, frozenset(), "",
@@ -390,6 +401,29 @@ def _rounding(match: re.Match, value: float) -> float:
     if match.group("scale") or (digits.strip("0") and len(digits) - len(digits.rstrip("0")) >= 2):
         return ROUND_FIGURE_SHARE * value
     return 0.0
+
+
+def _currency(words: Sequence[str], before: str) -> str:
+    """The currency of a number: named after it ("de dólares", "Euro") or signed before it ("US$")."""
+    after = [re.sub(r"^d['’]", "", w) for w in words[:2] if w not in OF][:1]  # "d'euros"
+    if after and after[0] in CURRENCY_WORDS:
+        return CURRENCY_WORDS[after[0]]
+    sign = before.rstrip().lower()
+    return next((name for mark, name in CURRENCY_SIGNS.items() if sign.endswith(mark)), "")
+
+
+def _money_rounding(match: re.Match, value: float, language: str) -> float:
+    """How far a sum may be from its stated value: half its last digit's step ("589.000 millones"
+    is 589 thousand million, give or take half a thousand million, as "$589 billion" is), at
+    most a round figure's 5 % ("600.000 millones")."""
+    digits = match.group("digits") or ""
+    scale = SCALES[language].get((match.group("scale") or "").lower(), 1.0)
+    if "," in digits and not THOUSANDS.fullmatch(digits):
+        step = 10.0 ** -len(digits.split(",")[1])  # "3,5 millones": a tenth of a million
+    else:
+        whole = re.sub(r"\D", "", digits)
+        step = 10.0 ** (len(whole) - len(whole.rstrip("0"))) if whole.strip("0") else 1.0
+    return min(ROUND_FIGURE_SHARE * value, 0.5 * step * scale)
 
 
 def _role(words: Sequence[str]) -> str:
