@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
-from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
 from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
+from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
+from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
                        listed_fates, status_of)
 
@@ -236,35 +236,36 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
-    return (facts + _status_facts(doc, revision, years, months) + _fate_facts(doc, revision, years, months)
+    return (facts + _status_facts(doc, text, revision, years, months) + _fate_facts(doc, text, revision, years, months)
             + _charge_facts(text, facts, revision, years, months) + _members_facts(doc, revision, years, months)
-            + _lone_actor_facts(doc, revision, years, months) + _record_facts(doc, revision, years, months))
+            + _lone_actor_facts(doc, text, revision, years, months) + _record_facts(doc, text, revision, years, months))
 
 
-def _lone_actor_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
-    """Whether the attacker acted alone (lone_actor.py), with the names its statement gives."""
+def _lone_actor_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """Whether the attacker acted alone (lone_actor.py), with the names its statement gives.
+    `text` is doc.text, which spaCy joins anew at each call."""
+    if not LONE_ACTOR_HINT.search(text):
+        return []
     from .polarity import statements_of_doc
 
-    if not LONE_ACTOR_HINT.search(doc.text):
-        return []
     claim = lone_actor_claim(statements_of_doc(doc))
     if claim is None:
         return []
     value, words, start, end = claim
     names = frozenset(_name(t) for t in doc if t.pos_ == "PROPN" and _is_name(t) and t.lemma_.lower() in words)
-    return [status_fact(doc.text, value, LONE_ACTORS[value], LONE_ACTOR, "the attacker", names - GENERIC_NAMES,
+    return [status_fact(text, value, LONE_ACTORS[value], LONE_ACTOR, "the attacker", names - GENERIC_NAMES,
                         start, end, "act", revision, years, months)]
 
 
-def _record_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+def _record_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
     """Whether a person had a criminal record (criminal_records.py), for the person the parse
     says it of; a person given both says nothing certain."""
     found = []
-    for value, start, end in record_mentions(doc.text):
+    for value, start, end in record_mentions(text):
         span = doc.char_span(start, end, alignment_mode="expand")
         found.append((value, _bearer(span.root) if span is not None else frozenset(), start, end))
     both = {names for _, names, *_ in found if len({v for v, n, *_ in found if n == names}) > 1}
-    return [status_fact(doc.text, value, RECORDS[value], CRIMINAL_RECORD, "a criminal record", names, start, end,
+    return [status_fact(text, value, RECORDS[value], CRIMINAL_RECORD, "a criminal record", names, start, end,
                         "have", revision, years, months) for value, names, start, end in found if names not in both]
 
 
@@ -297,7 +298,7 @@ def _members_facts(doc, revision: bool, years: frozenset[int], months: frozenset
                  text[:listed.start] + "these" + text[listed.end:], months)]
 
 
-def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+def _fate_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
     """What became of a named person, killed or injured (statuses.py), from the parse or from a
     list of the dead. A sentence that gives one person both ("was injured and later died")
     states no single fate."""
@@ -313,12 +314,12 @@ def _fate_facts(doc, revision: bool, years: frozenset[int], months: frozenset[in
             if name_tokens:
                 found.append((status, frozenset(_name(t) for t in name_tokens), token.idx, token.idx + len(token.text),
                               " ".join(t.text for t in name_tokens), token.lemma_.lower()))
-    for status, person, start, end in listed_fates(doc.text):
+    for status, person, start, end in listed_fates(text):
         names = frozenset(word.strip("“”\"").lower() for word in person.split()) - GENERIC_NAMES
         if not names & {*WEEKDAYS, *MONTHS}:  # "police said on Monday, 2 hours later" names no one
             found.append((status, names, start, end, person, "list"))
     both = {names for _, names, *_ in found if len({s for s, n, *_ in found if n == names}) > 1}
-    return [status_fact(doc.text, FATES.index(status), status, PERSON_UNIT, person, names, start, end, verb,
+    return [status_fact(text, FATES.index(status), status, PERSON_UNIT, person, names, start, end, verb,
                         revision, years, months)
             for status, names, start, end, person, verb in found if names not in both]
 
@@ -336,7 +337,7 @@ def _charge_facts(text: str, facts: list[Fact], revision: bool, years: frozenset
                         frozenset(), start, end, "suspect", revision, years, months)]
 
 
-def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+def _status_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
     """What became of a scheduled event ("the game has been postponed"): statuses.py."""
     facts = []
     for token in doc:
@@ -350,7 +351,7 @@ def _status_facts(doc, revision: bool, years: frozenset[int], months: frozenset[
             continue
         what = "the event" if event.pos_ == "PRON" else " ".join(
             t.lower_ if t.dep_ == "det" else t.text for t in _phrase(event) if t.pos_ != "PUNCT")
-        facts.append(status_fact(doc.text, STATUSES.index(status), status, unit, what, names, token.idx,
+        facts.append(status_fact(text, STATUSES.index(status), status, unit, what, names, token.idx,
                                  token.idx + len(token.text), token.lemma_.lower(), revision, years, months))
     return facts
 
