@@ -294,6 +294,8 @@ def test_a_figure_an_outlet_repeats_contradicts_in_each_sentence_and_its_other_f
     ("Several suspects were arrested on Monday.", None),  # arrests, not attackers
     ("The rocket killed multiple people and injured several others.", None),
     ("He was left alone in the house.", None),
+    ("Police said the gunman was a lone wolf.", "acted alone"),  # no verb of its own: the phrase
+    ("Investigators do not think it was a lone-wolf attack.", "not alone"),
     ("Police said he acted alone, but witnesses described several attackers.", None),  # both: nothing certain
 ])
 def test_whether_the_attacker_acted_alone_is_a_status(text, value):

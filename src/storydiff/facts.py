@@ -248,7 +248,7 @@ def _lone_actor_facts(doc, text: str, revision: bool, years: frozenset[int], mon
         return []
     from .polarity import statements_of_doc
 
-    claim = lone_actor_claim(statements_of_doc(doc))
+    claim = lone_actor_claim(statements_of_doc(doc), text)
     if claim is None:
         return []
     value, words, start, end = claim

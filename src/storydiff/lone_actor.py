@@ -9,7 +9,9 @@ against every other article's, as it does what became of an event: acted alone, 
 
 A sentence says so through a statement of the parse (polarity.statements): acting alone, a lone
 or sole attacker, being solely responsible, or several, multiple or other attackers taking part,
-each denied or not by the negations reaching it ("may not have acted alone" denies it). Talk of
+each denied or not by the negations reaching it ("may not have acted alone" denies it); failing
+a statement (a copula has none: "the gunman was a lone wolf"), a lone or sole attacker named in
+the text, denied by a negation just before it. Talk of
 accomplices alone says nothing certain ("initial reports suggested the possibility of
 accomplices, officials now believe he acted alone"), and neither does a sentence that says both.
 """
@@ -41,10 +43,30 @@ def _says(verb: str, words: frozenset[str]) -> int | None:
     return None
 
 
-def lone_actor_claim(statements) -> tuple[int, frozenset[str], int, int] | None:
+# "a lone wolf", "the sole attacker" said without a verb of their own ("the gunman was a lone
+# wolf": the parse gives no statement for a copula), denied by a negation a few words before
+LONE_PHRASE = re.compile(r"\b(?:lone[- ]wolf|lone\s+(?:actor|attacker|assailant|perpetrator|gunman|shooter|bomber)|"
+                         r"sole\s+(?:perpetrator|attacker|assailant|gunman|shooter|culprit|bomber))\b", re.I)
+DENIED_BEFORE = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
+DENIAL_REACH = 40  # characters before the phrase
+
+
+def lone_actor_claim(statements, text: str = "") -> tuple[int, frozenset[str], int, int] | None:
     """(index in LONE_ACTORS, the statement's words, start, end of its cue or verb) of what a
-    sentence's statements (polarity.statements) say of the attacker acting alone; None when they
-    say nothing of it, or both."""
+    sentence's statements (polarity.statements) say of the attacker acting alone, or failing
+    them its `text` (LONE_PHRASE); None when they say nothing of it, or both."""
+    claim = _claim_of_statements(statements)
+    if claim is not None or not text:
+        return claim
+    phrases = list(LONE_PHRASE.finditer(text))
+    if len(phrases) != 1:
+        return None
+    match = phrases[0]
+    denied = bool(DENIED_BEFORE.search(text[max(0, match.start() - DENIAL_REACH):match.start()]))
+    return int(denied), frozenset(match.group().lower().replace("-", " ").split()), match.start(), match.end()
+
+
+def _claim_of_statements(statements) -> tuple[int, frozenset[str], int, int] | None:
     said = []
     for verb, words, negated, start, end, _text in statements:
         words = words | {verb}
