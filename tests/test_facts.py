@@ -287,6 +287,7 @@ def test_a_figure_an_outlet_repeats_contradicts_in_each_sentence_and_its_other_f
     ("Although initial reports suggested the possibility of accomplices, officials now believe Jabbar acted alone.",
      "acted alone"),
     ("Investigators said no other attackers were involved.", "acted alone"),
+    ("Other attackers can now exploit the flaw, the researcher said.", None),  # other attacks
     ("The FBI has stated that they do not believe Jabbar acted alone.", "not alone"),
     ("Investigators believe Jabbar may not have acted alone.", "not alone"),
     ("Federal agents do not think Jabbar was “solely responsible” for the attack.", "not alone"),
