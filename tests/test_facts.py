@@ -337,6 +337,35 @@ def test_a_record_and_a_clean_background_contradict_unless_they_are_different_pe
     assert relation == {(0, 1): "status", (1, 2): "agrees"}  # Smith's record is not Jabbar's
 
 
+@pytest.mark.parametrize("text, unit, value, names", [
+    ("Instead, Bangkok has rejected third-party mediation and imposed martial law.", "stance on talks", "rejects it",
+     {"bangkok"}),
+    ("Bangkok has also rejected proposals from the United States to facilitate negotiations.", "stance on talks",
+     "rejects it", {"bangkok"}),
+    ("A spokesman said that Bangkok was open to talks, possibly aided by Malaysia.", "stance on talks", "open to it",
+     {"bangkok"}),
+    ("Bangkok was not open to talks.", "stance on talks", "rejects it", {"bangkok"}),
+    ("Hamas rejected the ceasefire proposal on Tuesday.", "stance on a ceasefire", "rejects it", {"hamas"}),
+    ("Cambodia and Thailand agreed to an immediate ceasefire.", "stance on a ceasefire", "open to it",
+     {"cambodia", "thailand"}),
+    ("Thailand has stated that it is open to talks.", None, None, None),  # "it": either side
+    ("Anwar led the talks as head of the regional bloc.", None, None, None),
+])
+def test_where_a_named_party_stands_on_talks_is_a_status(text, unit, value, names):
+    said = [(f.unit, f.value_text, set(f.entities)) for f in facts_of(text) if f.unit.startswith("stance")]
+    assert said == ([(unit, value, names)] if unit else [])
+
+
+def test_a_party_open_to_talks_and_rejecting_them_within_a_day_contradicts():
+    texts = ["Bangkok has rejected third-party mediation.", "Bangkok was open to talks, aided by Malaysia.",
+             "Phnom Penh rejected talks.", "Bangkok was open to talks with Cambodia."]
+    _, links = story_links(texts, [0, 1, 2, 3], ["2025-07-26", "2025-07-26", "2025-07-26", "2025-07-29"])
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.unit == "stance on talks"}
+    assert relation[(0, 1)] == "status"  # one day, one party, two stances
+    assert relation[(0, 3)] == "number-update"  # three days later: a change of mind
+    assert not [pair for pair in relation if 2 in pair]  # Phnom Penh's stance is its own
+
+
 def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the_settled_count():
     texts = ["The attack killed ten people.", "Nineteen people were killed in the attack.",
              "The attack killed 15 people.", "The attack killed 15 people, police said.",

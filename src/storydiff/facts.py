@@ -27,6 +27,7 @@ from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
 from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
 from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
 from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
+from .stances import STANCE_HINT, STANCES, stance_claims
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
                        listed_fates, status_of)
 
@@ -140,8 +141,8 @@ class Fact:
         if self.kind == "status":
             if self.unit == LONE_ACTOR:
                 return LONE_ACTOR
-            if self.unit == CRIMINAL_RECORD:
-                return f"{CRIMINAL_RECORD}{who}"
+            if self.unit == CRIMINAL_RECORD or self.unit.startswith("stance"):
+                return f"{self.unit}{who}"
             return f"charge against {self.counted}" if self.unit.startswith("charge") else f"what became of {self.counted}"
         what = self.counted or self.unit
         role = f" {self.role}" if self.role and self.role not in what else ""
@@ -192,7 +193,8 @@ _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORD
 
 def _may_state_a_fact(text: str) -> bool:
     return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text) or MULTIPLE.search(text)
-                or LIST_HINT.search(text) or LONE_ACTOR_HINT.search(text) or RECORD.search(text))
+                or LIST_HINT.search(text) or LONE_ACTOR_HINT.search(text) or RECORD.search(text)
+                or STANCE_HINT.search(text))
 
 
 def _facts_of_doc(doc) -> list[Fact]:
@@ -238,7 +240,21 @@ def _facts_of_doc(doc) -> list[Fact]:
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
     return (facts + _status_facts(doc, text, revision, years, months) + _fate_facts(doc, text, revision, years, months)
             + _charge_facts(text, facts, revision, years, months) + _members_facts(doc, revision, years, months)
-            + _lone_actor_facts(doc, text, revision, years, months) + _record_facts(doc, text, revision, years, months))
+            + _lone_actor_facts(doc, text, revision, years, months) + _record_facts(doc, text, revision, years, months)
+            + _stance_facts(doc, text, revision, years, months))
+
+
+def _stance_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """Where a named party stands on talks or a ceasefire (stances.py)."""
+    if not STANCE_HINT.search(text):
+        return []
+    facts = []
+    for value, unit, subject, start, end in stance_claims(doc):
+        names = frozenset(_name(t) for t in _subject(subject) if _is_name(t)) - GENERIC_NAMES
+        if names:  # "it rejected talks" could be either side
+            facts.append(status_fact(text, value, STANCES[value], unit, "the talks" if "talks" in unit else "a ceasefire",
+                                     names, start, end, "stand", revision, years, months))
+    return facts
 
 
 def _lone_actor_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
