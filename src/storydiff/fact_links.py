@@ -55,12 +55,11 @@ from .denials import STATEMENT, across_languages
 from .member_lists import MEMBERS, differing_members, lists_of_one_set, members_of
 from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKDAYS, Fact
 from .settings import FactSettings
-from .stances import SAME_MOMENT_DAYS
+from .stances import SAME_MOMENT_DAYS, STANCE_UNITS
 from .statuses import PERSON_UNIT
 
 # verbs that say when a happening began
 BEGAN = {"start", "begin", "erupt", "break", "outbreak", "ignite", "flare"}
-STANCE = "stance on"
 CONTRADICTING = ("number", "number-revised", "date", "status", "unit", "negation", MEMBERS)
 SMALL_COUNT = 10
 # a calendar slip is certain; that both sentences tell of one happening is not
@@ -572,7 +571,7 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if a.kind in ("weekday", "date", TIME):
         return "date"
     if a.kind == "status":
-        if a.unit.startswith(STANCE) and date_a and date_b and abs((date_a - date_b).days) > SAME_MOMENT_DAYS:
+        if a.unit in STANCE_UNITS and date_a and date_b and abs((date_a - date_b).days) > SAME_MOMENT_DAYS:
             return "number-update"  # a party that changed its mind between two reports
         if a.unit == PERSON_UNIT and date_a and date_b and date_a != date_b:
             later = b if date_b > date_a else a

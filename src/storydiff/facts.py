@@ -27,7 +27,7 @@ from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
 from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
 from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
 from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
-from .stances import STANCE_HINT, STANCES, stance_claims
+from .stances import STANCE_HINT, STANCE_UNITS, STANCES, stance_claims
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
                        listed_fates, status_of)
 
@@ -141,7 +141,7 @@ class Fact:
         if self.kind == "status":
             if self.unit == LONE_ACTOR:
                 return LONE_ACTOR
-            if self.unit == CRIMINAL_RECORD or self.unit.startswith("stance"):
+            if self.unit == CRIMINAL_RECORD or self.unit in STANCE_UNITS:
                 return f"{self.unit}{who}"
             return f"charge against {self.counted}" if self.unit.startswith("charge") else f"what became of {self.counted}"
         what = self.counted or self.unit
@@ -252,8 +252,8 @@ def _stance_facts(doc, text: str, revision: bool, years: frozenset[int], months:
     for value, unit, subject, start, end in stance_claims(doc):
         names = frozenset(_name(t) for t in _subject(subject) if _is_name(t)) - GENERIC_NAMES
         if names:  # "it rejected talks" could be either side
-            facts.append(status_fact(text, value, STANCES[value], unit, "the talks" if "talks" in unit else "a ceasefire",
-                                     names, start, end, "stand", revision, years, months))
+            facts.append(status_fact(text, value, STANCES[value], unit, STANCE_UNITS[unit], names, start, end, "stand",
+                                     revision, years, months))
     return facts
 
 

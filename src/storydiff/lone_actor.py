@@ -28,15 +28,15 @@ PERPETRATORS = {"actor", "attacker", "assailant", "perpetrator", "gunman", "shoo
 SEVERAL = {"multiple", "several", "many"}
 ACTING = {"act", "work", "operate", "carry"}
 # "no other attackers were involved" says he acted alone; "other attackers can now exploit the
-# flaw" says nothing of who took part (a scan of 1,400 news articles found only that one)
+# flaw" says nothing of who took part (the one false reading in 1,383 news articles)
 OTHERS_DENIED = 2
 # a quick look before parsing: only sentences with one of these words can say it
 LONE_ACTOR_HINT = re.compile(r"\b(?:alone|lone|sole|solely)\b|\b(?:multiple|several|other|many)\s+(?:\w+\s+)?(?:actors?|"
                              r"attackers?|assailants?|perpetrators?|gunm[ae]n|shooters?|culprits?|bombers?)\b", re.I)
 
 
-def _says(verb: str, words: frozenset[str]) -> int | None:
-    """0 when a statement (its verb and content lemmas) says the attacker acted alone, 1 when it
+def _says(words: frozenset[str]) -> int | None:
+    """0 when a statement (its verb's and content words' lemmas) says the attacker acted alone, 1 when it
     says others took part, OTHERS_DENIED for other attackers (which says something only denied),
     None when it says neither."""
     if "alone" in words and words & ACTING:
@@ -58,12 +58,12 @@ DENIED_BEFORE = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
 DENIAL_REACH = 40  # characters before the phrase
 
 
-def lone_actor_claim(statements, text: str = "") -> tuple[int, frozenset[str], int, int] | None:
+def lone_actor_claim(statements, text: str) -> tuple[int, frozenset[str], int, int] | None:
     """(index in LONE_ACTORS, the statement's words, start, end of its cue or verb) of what a
     sentence's statements (polarity.statements) say of the attacker acting alone, or failing
     them its `text` (LONE_PHRASE); None when they say nothing of it, or both."""
     claim = _claim_of_statements(statements)
-    if claim is not None or not text:
+    if claim is not None:
         return claim
     phrases = list(LONE_PHRASE.finditer(text))
     if len(phrases) != 1:
@@ -77,7 +77,7 @@ def _claim_of_statements(statements) -> tuple[int, frozenset[str], int, int] | N
     said = []
     for verb, words, negated, start, end, _text in statements:
         words = words | {verb}
-        value = _says(verb, words)
+        value = _says(words)
         if value == OTHERS_DENIED:
             value = 0 if negated else None
         elif value is not None:

@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 
 STANCES = ("open to it", "rejects it")
+TALKS, CEASEFIRE = "stance on talks", "stance on a ceasefire"
+# each unit and what it is a stance on, as the figures table names it
+STANCE_UNITS = {TALKS: "the talks", CEASEFIRE: "a ceasefire"}
 TOPICS = {
-    **dict.fromkeys(("talk", "talks", "mediation", "negotiation", "negotiations", "dialogue", "mediator"),
-                    "stance on talks"),
-    **dict.fromkeys(("ceasefire", "truce", "armistice"), "stance on a ceasefire"),
+    **dict.fromkeys(("talk", "talks", "mediation", "negotiation", "negotiations", "dialogue", "mediator"), TALKS),
+    **dict.fromkeys(("ceasefire", "truce", "armistice"), CEASEFIRE),
 }
 REJECTING = {"reject", "refuse", "decline", "rebuff", "dismiss", "spurn"}
 ACCEPTING = {"accept", "agree", "welcome", "back", "endorse", "embrace"}
@@ -70,8 +72,7 @@ def _stance_of(token):
 
 
 def _topic(tokens) -> str:
-    return next((TOPICS[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in TOPICS), "") or next(
-        (TOPICS[t.lower_] for t in tokens if t.lower_ in TOPICS), "")
+    return next((TOPICS[t.lemma_.lower()] for t in tokens if t.lemma_.lower() in TOPICS), "")
 
 
 def _denied(value: int, *tokens) -> int:
