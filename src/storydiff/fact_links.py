@@ -29,8 +29,10 @@ Two figures of one slot then:
 - contradict as `unit` when they count the same number of another kind of place ("eight
   provinces" / "eight districts"), unless a sentence counts both kinds;
 - else contradict (`number`, `date` for days and dates, `status` for what became of an event or
-  a named person and the charge against the arrested: statuses.py, and whether the attacker acted
-  alone: lone_actor.py); a person injured in one report and dead in a later one is an update.
+  a named person and the charge against the arrested: statuses.py; whether the attacker acted
+  alone: lone_actor.py; a criminal record: criminal_records.py; a party's stance on talks:
+  stances.py); a person injured in one report and dead in a later one is an update, and so is a
+  stance reported more than a day after the other.
 
 A weekday given with its date is checked against the calendar of its year: "Thursday (July 25)"
 in 2025 contradicts (`date`) each other outlet that gives a weekday and its date rightly in the

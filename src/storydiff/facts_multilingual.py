@@ -28,7 +28,7 @@ from .clock_times import began_at
 from .day_counts import BEGAN, began_by_day_count, says_any
 from .denials import story_statements
 from .facts import YEAR, Fact, extract_facts
-from .quantities import ROUND_FIGURE_SHARE, _interval
+from .quantities import CURRENCY_SYMBOL, CURRENCY_WORD, ROUND_FIGURE_SHARE, _interval
 from .statuses_multilingual import NAMED_WITH_AGE, PERSON_NAME, read_statuses
 
 READ = ("es", "fr", "de", "pt")
@@ -60,10 +60,11 @@ SCALES = {
 }
 # Money: a currency named after the number ("589.000 millones de dólares", "88 Millionen Euro") or
 # its sign before it ("US$ 50 millones", "€88 millions"), as quantities.py names them in English.
-CURRENCY_WORDS = {**dict.fromkeys(("dólares", "dólar", "dollars", "dollar", "us-dollar", "usd", "dólares"), "dollar"),
-                  **dict.fromkeys(("euros", "euro", "eur", "€"), "euro"),
-                  **dict.fromkeys(("libras", "libra", "livres", "livre", "pfund", "£"), "pound")}
-CURRENCY_SIGNS = {"us$": "dollar", "$": "dollar", "€": "euro", "£": "pound"}
+CURRENCY_WORDS = {**CURRENCY_WORD, **CURRENCY_SYMBOL,
+                  **dict.fromkeys(("dólares", "dólar", "dollars", "us-dollar"), "dollar"),
+                  **dict.fromkeys(("euros",), "euro"),
+                  **dict.fromkeys(("libras", "libra", "livres", "livre", "pfund"), "pound")}
+CURRENCY_SIGNS = {"us$": "dollar", **CURRENCY_SYMBOL}
 OF = {"de", "d'", "d’"}
 # qualifier -> quantities.QUALIFIERS rule, by way of its English wording
 QUALIFIERS = {
@@ -87,7 +88,7 @@ ROLE_STEMS = {
              "vítimas fatais",
              # "perdieron la vida", "perderam a vida", "ont perdu la vie": lost their lives
              "perdieron la vida", "perdió la vida", "han perdido la vida", "perdido la vida", "perderam a vida",
-             "perdeu a vida", "perdido a vida", "perdu la vie", "péri", "kamen ums", "ums leben"),
+             "perdeu a vida", "perdido a vida", "perdu la vie", "péri", "kamen ums"),
     "injured": ("herid", "lesionad", "bless", "verletz", "ferid"),
     "arrested": ("detenid", "arrestad", "arrêt", "interpell", "festgenommen", "verhaftet", "presos", "presas",
                  "detid"),

@@ -8,7 +8,7 @@ same named party open to talks in one and rejecting them in another contradict, 
 reports are at most a day apart (later, it is a change of mind: an update).
 
 A stance is read from the parse: a verb of rejecting (reject, refuse, decline, rebuff, dismiss,
-rule out) or of accepting (accept, agree to, welcome, back) whose object speaks of talks
+spurn) or of accepting (accept, agree to, welcome, back, endorse, embrace) whose object speaks of talks
 (talks, mediation, negotiations, dialogue: "proposals ... to facilitate negotiations") or of a
 ceasefire (ceasefire, truce), or "open to" talks; a negation on the verb or its copula turns it
 round ("was not open to talks"). Its subject must name the party ("Bangkok", "Thailand"): "it
@@ -68,7 +68,7 @@ def _stance_of(token):
     topic = _topic(objects)
     if not topic:
         return None
-    return _denied(1 if lemma in REJECTING else 0, token, token), topic, token
+    return _denied(1 if lemma in REJECTING else 0, token), topic, token
 
 
 def _topic(tokens) -> str:
