@@ -339,15 +339,16 @@ def test_a_record_and_a_clean_background_contradict_unless_they_are_different_pe
 
 @pytest.mark.parametrize("text, unit, value, names", [
     ("Instead, Bangkok has rejected third-party mediation and imposed martial law.", "stance on talks", "rejects it",
-     {"bangkok"}),
+     {"thailand"}),
     ("Bangkok has also rejected proposals from the United States to facilitate negotiations.", "stance on talks",
-     "rejects it", {"bangkok"}),
+     "rejects it", {"thailand"}),
     ("A spokesman said that Bangkok was open to talks, possibly aided by Malaysia.", "stance on talks", "open to it",
-     {"bangkok"}),
-    ("Bangkok was not open to talks.", "stance on talks", "rejects it", {"bangkok"}),
+     {"thailand"}),
+    ("Bangkok was not open to talks.", "stance on talks", "rejects it", {"thailand"}),
     ("Hamas rejected the ceasefire proposal on Tuesday.", "stance on a ceasefire", "rejects it", {"hamas"}),
     ("Cambodia and Thailand agreed to an immediate ceasefire.", "stance on a ceasefire", "open to it",
      {"cambodia", "thailand"}),
+    ("Washington rejected the talks.", "stance on talks", "rejects it", {"united states"}),  # a capital's government
     ("Thailand has stated that it is open to talks.", None, None, None),  # "it": either side
     ("Anwar led the talks as head of the regional bloc.", None, None, None),
 ])
@@ -364,6 +365,13 @@ def test_a_party_open_to_talks_and_rejecting_them_within_a_day_contradicts():
     assert relation[(0, 1)] == "status"  # one day, one party, two stances
     assert relation[(0, 3)] == "number-update"  # three days later: a change of mind
     assert not [pair for pair in relation if 2 in pair]  # Phnom Penh's stance is its own
+
+
+def test_a_capital_and_its_country_are_one_party():
+    texts = ["Bangkok has rejected third-party mediation.", "Thailand was open to talks, aided by Malaysia."]
+    _, links = story_links(texts, [0, 1], ["2025-07-26", "2025-07-26"])
+    assert [(link.a.row, link.b.row, link.relation) for link in links if link.a.unit == "stance on talks"] == [
+        (0, 1, "status")]
 
 
 def test_a_toll_no_one_else_gave_and_later_reports_never_reached_contradicts_the_settled_count():

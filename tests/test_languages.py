@@ -446,3 +446,47 @@ def test_a_figure_meets_the_nearer_of_two_figures_its_context_cannot_tell_apart(
     totals = [(link.a.value_text, link.b.value_text) for link in links
               if link.relation == "number" and link.a.value_text == "20"]
     assert totals == [("20", "19")]  # both Spanish totals are itemised tallies of that day; 19 is Thailand's
+
+
+@pytest.mark.parametrize("text, language, stance", [
+    ("Un portavoz dijo que a Tailândia estava aberta a negociações, possivelmente com a ajuda da Malásia.", "pt",
+     ("stance on talks", "open to it", {"thailand"})),
+    ("Venezuela rechazó las negociaciones con Estados Unidos.", "es", ("stance on talks", "rejects it", {"venezuela"})),
+    ("Maduro rechazó cualquier negociación.", "es", ("stance on talks", "rejects it", {"maduro"})),
+    ("Caracas no rechazó el diálogo.", "es", ("stance on talks", "open to it", {"venezuela"})),
+    ("La Thaïlande a rejeté toute médiation.", "fr", ("stance on talks", "rejects it", {"thailand"})),
+    ("Le Cambodge n'est pas ouvert aux pourparlers.", "fr", ("stance on talks", "rejects it", {"cambodia"})),
+    ("Thailand hat eine Vermittlung abgelehnt.", "de", ("stance on talks", "rejects it", {"thailand"})),
+    ("Während Kambodscha den Waffenstillstandsvorschlag annahm, reagierte Thailand ausweichend.", "de",
+     ("stance on a ceasefire", "open to it", {"cambodia"})),
+    # no party named: "el presidente" could be either side's; criticism of the talks is no stance on them
+    ("El presidente rechazó las negociaciones.", "es", None),
+    ("La oposición rechazó las críticas y pidió más tiempo.", "es", None),
+])
+def test_a_party_stance_on_talks_is_read_in_other_languages(text, language, stance):
+    said = [(f.unit, f.value_text, set(f.entities)) for f in read_facts(text, language) if f.unit.startswith("stance")]
+    assert said == ([stance] if stance else [])
+
+
+def test_a_stance_in_one_language_contradicts_the_same_country_in_another():
+    texts = ["Bangkok has rejected third-party mediation.",
+             "Um porta-voz disse que a Tailândia estava aberta a negociações.",
+             "Camboya rechazó las negociaciones."]
+    languages = ["en", "pt", "es"]
+    embed = load_embedder(MULTILINGUAL_MODEL).encode
+    facts = extract_story_facts(texts, languages, embed)
+    flat = [f for row in facts for f in row]
+    links = link_facts(facts, embed([f.context for f in flat]), embed(texts), [0, 1, 2], [0, 1, 2], [None] * 3,
+                       for_languages(Settings(), languages).facts, texts)
+    stances = {(link.a.row, link.b.row): link.relation for link in links if link.a.unit == "stance on talks"}
+    assert stances == {(0, 1): "status"}  # Cambodia's stance is its own
+
+
+def test_countries_are_known_by_their_names_in_five_languages_and_by_their_capitals():
+    from storydiff.places import country_name
+
+    assert {country_name(w) for w in ("Thailand", "Tailandia", "Tailândia", "Thaïlande", "Bangkok")} == {"thailand"}
+    assert country_name("Kambodscha") == country_name("Camboja") == "cambodia"
+    assert country_name("Washington") == "united states"
+    assert country_name("Victoria") == "Victoria"  # a person's name as often as the Seychelles' capital
+    assert country_name("Veloria") == "Veloria"

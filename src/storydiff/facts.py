@@ -26,6 +26,7 @@ from functools import lru_cache
 from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
 from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
 from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
+from .places import country_name
 from .quantities import ADMIN_AREAS, MONTHS, MULTIPLE, ORDINAL_WORDS, OUTCOMES, SMALL, Quantity, extract_quantities
 from .stances import STANCE_HINT, STANCE_UNITS, STANCES, stance_claims
 from .statuses import (CHARGES, FATES, PERSON_UNIT, STATUS_HINT, STATUSES, charge_of, event_of, event_unit, fate_of,
@@ -250,8 +251,8 @@ def _stance_facts(doc, text: str, revision: bool, years: frozenset[int], months:
         return []
     facts = []
     for value, unit, subject, start, end in stance_claims(doc):
-        names = frozenset(_name(t) for t in _subject(subject) if _is_name(t)) - GENERIC_NAMES
-        if names:  # "it rejected talks" could be either side
+        names = frozenset(country_name(_name(t)) for t in _subject(subject) if _is_name(t)) - GENERIC_NAMES
+        if names:  # "it rejected talks" could be either side; "Bangkok" is Thailand's government
             facts.append(status_fact(text, value, STANCES[value], unit, STANCE_UNITS[unit], names, start, end, "stand",
                                      revision, years, months))
     return facts

@@ -29,6 +29,7 @@ from .day_counts import BEGAN, began_by_day_count, says_any
 from .denials import story_statements
 from .facts import YEAR, Fact, extract_facts
 from .quantities import CURRENCY_SYMBOL, CURRENCY_WORD, ROUND_FIGURE_SHARE, _interval
+from .stances_multilingual import read_stances
 from .statuses_multilingual import NAMED_WITH_AGE, PERSON_NAME, read_statuses
 
 READ = ("es", "fr", "de", "pt")
@@ -231,7 +232,7 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         facts.append(Fact(row, kind, low, high, unit, counted or (role if kind == "count" else ""), role, frozenset(), "",
                           text[start:match.end()], start, match.end(), bool(REVISION.search(text)), years,
                           masked))
-    return facts + read_statuses(text, language, row)
+    return facts + read_statuses(text, language, row) + read_stances(text, language, row)
 
 
 _PATTERNS: dict[str, re.Pattern] = {}
