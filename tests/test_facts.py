@@ -704,3 +704,13 @@ def test_times_a_happening_began_hours_apart_contradict_and_close_ones_agree():
 def test_a_time_of_day_is_not_a_count():
     facts = extract_facts(["The fire broke out at 2.51pm local time, and at 3 p.m. 40 people were hurt."])[0]
     assert [(f.kind, f.value_text) for f in facts if f.kind == "count"] == [("count", "40")]
+
+
+def test_an_update_in_a_pair_of_sentences_does_not_hide_their_contradiction():
+    from storydiff.align import _with_fact_conflicts
+
+    texts = ["The strikes killed 11 people, four sources said.", "The strikes killed 14 people, two sources said."]
+    _, links = story_links(texts, [0, 1], ["2025-09-20", "2025-09-21"])
+    assert {link.relation for link in links} >= {"number-update", "number"}  # the toll rose; the sources differ
+    [(_, conflict)] = _with_fact_conflicts([], links)
+    assert (conflict.kind, conflict.value_a, conflict.value_b) == ("number", "four", "two")

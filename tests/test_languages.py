@@ -93,6 +93,11 @@ def test_sentences_are_split_with_the_language_rules():
     ("El balance provisional de víctimas mortales es de 12.", "es", 12, 12, "people", "dead"),
     ("O número de mortos subiu para 44.", "pt", 44, 44, "people", "dead"),
     ("Die Zahl der Verletzten stieg auf 70.", "de", 70, 70, "people", "injured"),
+    # who killed them
+    ("Un ataque el 15 de septiembre mató a tres personas.", "es", 3, 3, "people", "dead"),
+    ("O ataque matou 11 pessoas.", "pt", 11, 11, "people", "dead"),
+    ("La frappe a fait trois blessés, tuant 11 personnes.", "fr", 11, 11, "people", "dead"),
+    ("Der Angriff tötete elf Menschen.", "de", 11, 11, "people", "dead"),
 ])
 def test_facts_are_read_in_other_languages(text, language, low, high, unit, role):
     facts = read_facts(text, language)
@@ -125,6 +130,18 @@ def test_days_are_read_as_the_english_layer_gives_them(text, language, days):
     facts = read_facts(text, language)
     assert [(f.kind, f.low) for f in facts] == days
     assert {f.role for f in facts} == {"happened"} and all(f.months == {7} for f in facts)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("La Armada atacó tres lanchas el miércoles.", "es"),
+    ("Un ataque contra una lancha el miércoles dejó tres muertos.", "es"),
+    ("A Marinha atacou três barcos na quarta-feira.", "pt"),
+    ("La marine a attaqué trois bateaux mercredi.", "fr"),
+    ("Die Marine hat am Mittwoch drei Boote angegriffen.", "de"),
+])
+def test_the_day_of_an_attack_is_the_day_it_happened(text, language):
+    [day] = [f for f in read_facts(text, language) if f.kind == "weekday"]
+    assert (day.low, day.role, day.verb) == (2.0, "happened", "attack")  # as "attacked on Wednesday" in English
 
 
 @pytest.mark.parametrize("text, language", [

@@ -381,11 +381,12 @@ def _nli_meaningful(match: Match, texts: Sequence[str], settings: AlignSettings,
 
 
 def _with_fact_conflicts(conflicts, fact_links: Sequence[FactLink]):
-    """The sentence-level conflicts, then one per sentence pair from the figures (the most
-    confident); a pair a rule or the model already flagged keeps that verdict. (link_facts
-    links figures of different sources only.)"""
+    """The sentence-level conflicts, then one per sentence pair from the figures (a contradiction
+    before an update: "14 killed" / "11 killed" a day apart must not hide the same two
+    sentences' four sources against two; then the most confident); a pair a rule or the model
+    already flagged keeps that verdict. (link_facts links figures of different sources only.)"""
     by_pair = {(m.a, m.b): (m, c) for m, c in conflicts}
-    for link in sorted(fact_links, key=lambda l: -l.confidence):
+    for link in sorted(fact_links, key=lambda l: (not l.contradicts, -l.confidence)):
         key = (link.a.row, link.b.row)
         if link.relation == "agrees" or key in by_pair:
             continue

@@ -85,7 +85,9 @@ QUALIFIERS = {
 # Word starts that say what happened to the people counted, as facts.ROLES names it.
 ROLE_STEMS = {
     "dead": ("muert", "murier", "muri", "fallec", "mort", "tué", "tuée", "décéd", "décès", "tote", "toten",
-             "getötet", "starben", "gestorben", "ums leben", "todesopfer", "morrer", "morreu", "óbito",
+             "getötet", "starben", "gestorben",
+             # who killed them: "mató a 11 personas", "matou 11 pessoas", "tuant 11 personnes", "tötete 11 Menschen"
+             "mató", "mataron", "matando", "matado", "matou", "mataram", "tuant", "tötete", "töteten", "ums leben", "todesopfer", "morrer", "morreu", "óbito",
              "vítimas fatais",
              # "perdieron la vida", "perderam a vida", "ont perdu la vie": lost their lives
              "perdieron la vida", "perdió la vida", "han perdido la vida", "perdido la vida", "perderam a vida",
@@ -166,6 +168,9 @@ SCALE_WORDS = {word for scales in SCALES.values() for word in scales} | {
 # The event itself took place (facts.ROLES "happened"): the day fighting began, a fire broke out;
 # BEGAN (day_counts.py) says it began, as facts.py's verbs "start", "begin", "erupt", "break out" do.
 HAPPENED = BEGAN + ("escal", "ocurri", "ocorr", "survenu", "eskalier", "ereignet")
+# An attack is what happened on its day, as facts.py's "strike" is, and its verb is English
+# "attack", as a day told with "attacked" in English: "atacó tres lanchas el miércoles"
+ATTACKED = ("atac", "ataq", "attaqu", "angegriffen", "angriff", "bombarde", "bombardier")
 
 
 def extract_story_facts(texts: Sequence[str], languages: Sequence[str | None],
@@ -337,8 +342,9 @@ def _clause(words: list[str]) -> list[str]:
 def _days(text: str, language: str, row: int) -> list[Fact]:
     """Dates ("26 de julio", "24. Juli", "24 juillet") and days of the week, as facts.py gives them."""
     lowered = text.lower()
-    role = "happened" if says_any(lowered, HAPPENED) else ""
-    verb = "begin" if says_any(lowered, BEGAN) else ""
+    attacked = says_any(lowered, ATTACKED)
+    role = "happened" if attacked or says_any(lowered, HAPPENED) else ""
+    verb = "begin" if says_any(lowered, BEGAN) else "attack" if attacked else ""
     years = frozenset(int(y) for y in YEAR.findall(text))
     months = MONTH_NAMES[language]
     date = re.compile(rf"\b(?P<day>\d{{1,2}})(?:\.|º|er)?\s+(?:de\s+)?(?P<month>{'|'.join(months)})\b", re.I)
