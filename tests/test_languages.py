@@ -373,11 +373,22 @@ def test_counts_of_things_take_the_english_name_the_story_uses():
              "El ejército atacó cuatro funcionarios."]
     languages = ["en", "en", "es", "de", "es"]
     read = extract_story_facts(texts, languages)
-    assert [f.unit for f in read[2] + read[3]] == ["fuentes", "Boote"]  # each in its own language
+    assert [f.unit for f in read[2] + read[3]] == ["fuentes", "boat"]  # in its own language, but craft by list
     unified = unify_units(read, languages, load_embedder(MULTILINGUAL_MODEL).encode)
     assert [f.unit for f in unified[2] + unified[3]] == ["source", "boat"]
     assert [f.unit for f in unified[4]] == ["funcionarios"]  # no English count near it: left alone
     assert unified[:2] == read[:2]  # English facts are never renamed
+
+
+def test_boats_meet_boats_in_a_story_that_also_counts_ships_and_vessels():
+    from storydiff.facts_multilingual import unify_units
+
+    texts = ["The navy struck four vessels.", "Eight ships are deployed in the region.",
+             "La Armada atacó tres lanchas.", "Fuerzas navales atacaron cuatro embarcaciones.",
+             "Ocho buques están desplegados en la región."]
+    languages = ["en", "en", "es", "es", "es"]
+    unified = unify_units(extract_story_facts(texts, languages), languages, load_embedder(MULTILINGUAL_MODEL).encode)
+    assert [f.unit for row in unified for f in row if f.kind == "count"] == ["boat", "ship", "boat", "boat", "ship"]
 
 
 def test_percentages_in_other_languages_need_a_direction():

@@ -81,6 +81,8 @@ ROLE_COMPLEMENTS = {"xcomp", "ccomp", "dobj", "attr", "oprd", "acomp"}
 UNIT_SYNONYMS = {
     "story": "storey", "floor": "storey", "flat": "apartment", "unit": "apartment", "home": "apartment",
     "persons": "people", "person": "people", "individual": "people", "resident": "people",
+    # small craft, however a story names them ("four vessels" / "three boats" / "lanchas")
+    "vessel": "boat", "craft": "boat", "speedboat": "boat", "skiff": "boat",
     # who did it: "two thieves" and "four masked men" count the same gang
     **{word: "perpetrator" for word in (
         "thief", "robber", "man", "suspect", "attacker", "assailant", "gunman", "perpetrator", "burglar",

@@ -126,7 +126,18 @@ WINDOW_WORDS = 6
 # "officer" as "official": left as they are)
 UNIT_SIMILARITY = 0.6
 UNIT_MARGIN = 0.1
-KNOWN_UNITS = {"people", "perpetrator", "civilian", "soldier", "military", "resident", "child", "officer"}
+# Craft on the water, which the multilingual model puts near every English word for one ("lanchas"
+# is as near "vessel" and "ship" as "boat"): named by list, as facts.py names "vessel" a boat.
+WATERCRAFT = {
+    **dict.fromkeys(("lancha", "lanchas", "narcolancha", "narcolanchas", "embarcación", "embarcaciones", "bote",
+                     "botes", "barco", "barcos", "barca", "barcas", "embarcação", "embarcações", "bateau", "bateaux",
+                     "embarcation", "embarcations", "vedette", "vedettes", "boot", "boote", "schnellboot",
+                     "schnellboote"), "boat"),
+    **dict.fromkeys(("buque", "buques", "navío", "navíos", "navio", "navios", "navire", "navires", "schiff",
+                     "schiffe"), "ship"),
+}
+KNOWN_UNITS = {"people", "perpetrator", "civilian", "soldier", "military", "resident", "child", "officer",
+               *WATERCRAFT.values()}
 PERCENT = {"%", "por ciento", "por cento", "pour cent", "prozent"}
 TRENDS = {
     "fell": ("cay", "desplom", "perdi", "baj", "fiel", "verlor", "sank", "gesunken", "einbr", "chut", "baiss",
@@ -228,7 +239,7 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
                 continue  # a number of nothing named next to it
             # in its own language until unify_units finds its English name; German nouns keep
             # their capital, which the multilingual model reads them by ("Boote" is a boat, "boote" less so)
-            unit = counted if language == "de" else counted.lower()
+            unit = WATERCRAFT.get(counted.lower()) or (counted if language == "de" else counted.lower())
         qualifier = match.group("qualifier")
         low, high = _interval(value, QUALIFIERS[language].get(qualifier.lower()) if qualifier else None,
                               _money_rounding(match, value, language) if kind == "money" else _rounding(match, value))
