@@ -180,6 +180,26 @@ def test_what_became_of_the_event_is_read_in_other_languages(text, language, sta
         assert figure_conflict(english, statuses).kind == "status"
 
 
+
+
+@pytest.mark.parametrize("text, language, unit, status", [
+    ("La cumbre regional prevista para la próxima semana fue cancelada.", "es", "status of summit", "cancelled"),
+    ("Le sommet a été reporté à l'automne.", "fr", "status of summit", "postponed"),
+    ("Das Gipfeltreffen wurde abgesagt.", "de", "status of summit", "cancelled"),
+    ("A reunião foi adiada.", "pt", "status of meeting", "postponed"),
+    ("La reunión previa a la cumbre fue cancelada.", "es", None, None),  # the meeting's or the summit's?
+])
+def test_a_scheduled_happening_keeps_its_english_name_across_languages(text, language, unit, status):
+    said = [(f.unit, f.value_text) for f in read_facts(text, language) if f.kind == "status"]
+    assert said == ([(unit, status)] if unit else [])
+    if unit == "status of summit":
+        from storydiff.fact_links import figure_conflict
+
+        english = extract_story_facts(["The regional summit was postponed."], ["en"])[0]
+        expected = None if status == "postponed" else "status"
+        conflict = figure_conflict(english, [f for f in read_facts(text, language) if f.kind == "status"])
+        assert (conflict.kind if conflict else None) == expected
+
 def test_a_list_of_the_dead_in_another_language_gives_each_person_a_fate():
     from storydiff.fact_links import figure_conflict
 

@@ -7,7 +7,9 @@ dead or injured names with an age ("Ceux qui ont été confirmés morts étaient
 An event status needs a word for a game or an event in the sentence ("partido", "match",
 "Spiel", "jogo"): "vuelos cancelados" (flights) states none, as in English. Such a sentence
 names no event, so it meets any event the English side names (the Sugar Bowl) or the event
-the story is about ("the game", "it"). A negation just before the status word ("no fue
+the story is about ("the game", "it"). A word for another scheduled happening ("cumbre",
+"sommet", "Gipfel", "reunião") files the status under that happening's English noun, as the
+English layer does ("status of summit"); a sentence naming two such happenings states neither. A negation just before the status word ("no fue
 aplazado", "n'a pas été reporté", "nicht verschoben", "não foi adiado") states none.
 """
 
@@ -35,6 +37,30 @@ EVENT_WORDS = {
     "de": ("spiel", "partie", "veranstaltung", "finale", "begegnung"),
     "pt": ("jogo", "partida", "evento"),
 }
+# Other scheduled happenings (statuses.SCHEDULED), by their English noun: a status of one is filed
+# under "status of <noun>", as the English layer files "the summit was postponed"
+SCHEDULED_WORDS = {
+    "es": {"cumbre": "summit", "reunión": "meeting", "conferencia": "conference", "elecciones": "election",
+           "elección": "election", "votación": "vote", "desfile": "parade", "concierto": "concert",
+           "festival": "festival", "ceremonia": "ceremony", "juicio": "trial", "audiencia": "hearing",
+           "visita": "visit", "manifestación": "rally", "vigilia": "vigil", "negociaciones": "talk",
+           "conversaciones": "talk", "torneo": "tournament"},
+    "pt": {"cúpula": "summit", "reunião": "meeting", "conferência": "conference", "eleição": "election",
+           "eleições": "election", "votação": "vote", "desfile": "parade", "concerto": "concert", "show": "concert",
+           "festival": "festival", "cerimônia": "ceremony", "cerimónia": "ceremony", "julgamento": "trial",
+           "audiência": "hearing", "visita": "visit", "manifestação": "rally", "vigília": "vigil",
+           "negociações": "talk", "conversas": "talk", "torneio": "tournament"},
+    "fr": {"sommet": "summit", "réunion": "meeting", "conférence": "conference", "élection": "election",
+           "élections": "election", "scrutin": "vote", "défilé": "parade", "concert": "concert",
+           "festival": "festival", "cérémonie": "ceremony", "procès": "trial", "audience": "hearing",
+           "visite": "visit", "manifestation": "rally", "veillée": "vigil", "pourparlers": "talk",
+           "négociations": "talk", "tournoi": "tournament"},
+    "de": {"gipfel": "summit", "gipfeltreffen": "summit", "treffen": "meeting", "konferenz": "conference",
+           "wahl": "election", "wahlen": "election", "abstimmung": "vote", "parade": "parade", "konzert": "concert",
+           "festival": "festival", "zeremonie": "ceremony", "prozess": "trial", "anhörung": "hearing",
+           "besuch": "visit", "kundgebung": "rally", "mahnwache": "vigil", "verhandlungen": "talk",
+           "gespräche": "talk", "turnier": "tournament"},
+}
 NEGATIONS = {"es": ("no", "nunca"), "fr": ("pas", "jamais"), "de": ("nicht", "nie", "kein", "keine"),
              "pt": ("não", "nunca")}
 # "los muertos fueron", "confirmés morts étaient", "unter den Toten sind", "os mortos foram"
@@ -59,8 +85,14 @@ def read_statuses(text: str, language: str, row: int = 0) -> list[Fact]:
 
 def _event_statuses(text: str, language: str, years: frozenset[int]) -> list[Fact]:
     lowered = text.lower()
-    if not any(re.search(rf"(?<!\w){word}(?!\w)", lowered) for word in EVENT_WORDS[language]):
-        return []
+    if any(_says(lowered, word) for word in EVENT_WORDS[language]):
+        unit, what = "event", "the event"
+    else:
+        nouns = {noun for word, noun in SCHEDULED_WORDS[language].items() if _says(lowered, word)}
+        if len(nouns) != 1:
+            return []  # nothing scheduled named, or two things: which one's status?
+        noun = nouns.pop()
+        unit, what = f"status of {noun}", f"the {noun}"
     found = []
     for status, words in STATUS_WORDS[language].items():
         for word in words:
@@ -68,10 +100,14 @@ def _event_statuses(text: str, language: str, years: frozenset[int]) -> list[Fac
                 before = lowered[:match.start()].split()[-3:]
                 if any(w in NEGATIONS[language] or w.startswith("n'") or w.startswith("n’") for w in before):
                     continue
-                found.append(status_fact(text, STATUSES.index(status), status, "event", "the event", frozenset(),
+                found.append(status_fact(text, STATUSES.index(status), status, unit, what, frozenset(),
                                          match.start(), match.end(), status, False, years, frozenset()))
     # one sentence, two statuses of the event ("aplazado y luego cancelado"): it states no single one
     return found if len({f.value_text for f in found}) == 1 else []
+
+
+def _says(lowered: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered) is not None
 
 
 def _listed_fates(text: str, language: str, years: frozenset[int]) -> list[Fact]:
