@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.compare import FETCH_THREADS, ROBOTS_KEPT, StorySummary, compare_urls, embed_task, open_store
-from storydiff.discover.grouping import Article, article_vectors, group, independent_sources, mixes_languages
+from storydiff.discover.grouping import Article, article_vectors, group, independent_sources
 from storydiff.discover.naming import name_stories
 from storydiff.discover.outlets import load_outlets
 from storydiff.discover.poll import FeedState, PollResult, due, poll_feed
@@ -127,7 +127,7 @@ def _group(items: list[dict], settings: Settings) -> tuple[list[str], dict[str, 
     multilingual = replace(settings, model=settings.multilingual_model)
     vectors = article_vectors(articles, lambda texts: embed_task(texts, settings)[0], token_vectors, settings.group,
                               (lambda texts: embed_task(texts, multilingual)[0])
-                              if settings.multilingual_model and mixes_languages(articles) else None)
+                              if settings.multilingual_model else None)
     return name_stories(items, group(articles, vectors, settings.group))
 
 

@@ -214,7 +214,7 @@ def cmd_export(args, settings: Settings) -> int:
 
 def cmd_cluster(args, settings: Settings) -> int:
     from .discover.dump import read_articles, write_assignments
-    from .discover.grouping import article_vectors, group, mixes_languages
+    from .discover.grouping import article_vectors, group
     from .discover.token_vectors import load_token_vectors
     from .embed import load_embedder
 
@@ -223,7 +223,7 @@ def cmd_cluster(args, settings: Settings) -> int:
                              settings.threads)
     token_vectors = load_token_vectors(settings.model, settings.model_cache, settings.threads)
     multilingual = (load_embedder(settings.multilingual_model, settings.embed_batch_size, threads=settings.threads)
-                    if settings.multilingual_model and mixes_languages(articles) else None)
+                    if settings.multilingual_model else None)
     vectors = article_vectors(articles, embedder.encode, token_vectors, settings.group,
                               multilingual.encode if multilingual else None)
     stories = group(articles, vectors, settings.group)

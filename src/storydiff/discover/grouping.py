@@ -2,9 +2,9 @@
 
 Two articles are compared by the mean of two cosines: TF-IDF of title and text (rare words:
 names, places, figures) and `article_vectors`, itself a mix of the sentence embedding of the
-title (paraphrase), by the English model and, in a set that mixes languages, by the
-multilingual one too (which reads a title in another language next to its English telling), and
-the model's token vectors summed over the whole text (token_vectors.py: as good as embedding the
+title (paraphrase), by the English model and by the multilingual one too (a second reading,
+which also puts a title in another language next to its English telling), and the model's
+token vectors summed over the whole text (token_vectors.py: as good as embedding the
 text's start, at a quarter of the time). Dense neighbourhoods inflate
 similarity (a week of one topic makes all its articles look alike), so each cosine pair is
 lowered by a share of the mean of the two articles' similarity to their nearest neighbours
@@ -75,15 +75,6 @@ def article_vectors(articles: Sequence[Article], encode_sentences: Callable[[lis
     return np.hstack(parts).astype(np.float32)
 
 
-def mixes_languages(articles: Sequence[Article]) -> bool:
-    """Does the set hold an article not in English (its `language`, else detected from its title
-    and text's start)? Only then are titles read by the multilingual model too: it costs a
-    third more time at 10,000 articles."""
-    from ..languages import detect_language, is_mixed
-
-    return is_mixed(a.language or detect_language(f"{a.title}. {a.text[:UNTITLED_CHARS]}") for a in articles)
-
-
 def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
@@ -94,13 +85,20 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
 
     n = len(articles)
     texts = [a.full_text for a in articles]
-    # in place where it can be: at 10,000 articles each n x n matrix is 400 MB
+    # in place, a block of rows at a time: at 10,000 articles each n x n matrix is 400 MB (800 MB
+    # in float64), and a temporary of that size is the peak of the whole grouping
     try:
         tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32).fit_transform(texts)
-        combined = (tfidf @ tfidf.T).toarray().astype(np.float32, copy=False)
     except ValueError:  # no word left in any article (empty or stop words only)
-        combined = np.zeros((n, n), dtype=np.float32)
-    combined += vectors.astype(np.float32) @ vectors.astype(np.float32).T
+        tfidf = None
+    combined = np.empty((n, n), dtype=np.float32)
+    vectors = vectors.astype(np.float32, copy=False)
+    columns = tfidf.T.tocsr() if tfidf is not None else None
+    for start in range(0, n, BLOCK):
+        rows = slice(start, start + BLOCK)
+        np.matmul(vectors[rows], vectors.T, out=combined[rows])
+        if columns is not None:
+            combined[rows] += (tfidf[rows] @ columns).toarray()
     combined *= 0.5
     if n > 1:
         k = min(settings.neighbours, n - 1)
@@ -111,7 +109,9 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
         # a small set has fewer neighbours than asked for: the missing ones count as unrelated
         # articles, so three articles of one story are not judged by each other alone
         hub = (nearest + (settings.neighbours - k) * settings.background_similarity) / settings.neighbours
-        combined -= settings.hub_weight * (hub[:, None] + hub[None, :]) / 2
+        hub = (settings.hub_weight / 2 * hub).astype(np.float32)
+        combined -= hub[:, None]
+        combined -= hub[None, :]
     outlets = [a.outlet for a in articles]
     for outlet in {o for o in outlets if o}:
         rows = np.array([i for i, o in enumerate(outlets) if o == outlet])
@@ -167,7 +167,6 @@ def group(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSetti
     """A story key for each article: the id of the story's earliest article (input order), so a
     story keeps its key as later articles join it."""
     from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
 
     n = len(articles)
     if n == 0:
@@ -177,19 +176,50 @@ def group(articles: Sequence[Article], vectors: np.ndarray, settings: GroupSetti
     distance = similarity(articles, vectors, settings)  # symmetric: every correction above is
     np.subtract(1.0, distance, out=distance)
     np.maximum(distance, 0.0, out=distance)
-    np.fill_diagonal(distance, 0.0)
-    condensed = squareform(distance, checks=False).astype(np.float64)  # the float32 copy freed at once
-    tree = linkage(condensed, method="average")
-    del condensed
-    labels = _join_stragglers(fcluster(tree, t=1.0 - settings.threshold, criterion="distance"), distance, settings)
+    # the tree needs the upper triangle as float64 and copies it again: the square matrix is
+    # dropped first (at 10,000 articles, 400 MB less at the peak); stragglers read rows of the triangle
+    condensed = _upper_triangle(distance)
     del distance
+    tree = linkage(condensed, method="average")
+    labels = _join_stragglers(fcluster(tree, t=1.0 - settings.threshold, criterion="distance"),
+                              Triangle(condensed, n), settings)
+    del condensed
     first: dict[int, str] = {}
     for article, label in zip(articles, labels):
         first.setdefault(int(label), article.id)
     return [first[int(label)] for label in labels]
 
 
-def _join_stragglers(labels: np.ndarray, distance: np.ndarray, settings: GroupSettings) -> np.ndarray:
+def _upper_triangle(square: np.ndarray) -> np.ndarray:
+    """The condensed form scipy's linkage reads (float64), filled row by row: no n x n temporary."""
+    n = len(square)
+    condensed = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    start = 0
+    for i in range(n - 1):
+        condensed[start:start + n - i - 1] = square[i, i + 1:]
+        start += n - i - 1
+    return condensed
+
+
+@dataclass(frozen=True)
+class Triangle:
+    """Rows of a symmetric distance matrix with a zero diagonal, read from its condensed form."""
+
+    condensed: np.ndarray
+    n: int
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        n = self.n
+        out = np.zeros((len(rows), n), dtype=np.float32)
+        for k, i in enumerate(int(r) for r in rows):
+            before = np.arange(i)  # pair (j, i) with j < i sits at n*j - j*(j+1)/2 + i - j - 1
+            out[k, :i] = self.condensed[n * before - before * (before + 1) // 2 + i - before - 1]
+            start = n * i - i * (i + 1) // 2
+            out[k, i + 1:] = self.condensed[start:start + n - i - 1]
+        return out
+
+
+def _join_stragglers(labels: np.ndarray, distance: Triangle, settings: GroupSettings) -> np.ndarray:
     """A story too small to stand alone (at most `straggler_size` articles) joins the story
     closest to it on average when that story is big (at least `big_story` articles) and at most
     `straggler_margin` short of the threshold: the tree's cut again, a little lower, between a
@@ -205,7 +235,7 @@ def _join_stragglers(labels: np.ndarray, distance: np.ndarray, settings: GroupSe
     return labels
 
 
-def _join_once(labels: np.ndarray, distance: np.ndarray, settings: GroupSettings) -> np.ndarray:
+def _join_once(labels: np.ndarray, distance: Triangle, settings: GroupSettings) -> np.ndarray:
     from scipy.sparse import csr_matrix
 
     story_ids, story_of, sizes = np.unique(labels, return_inverse=True, return_counts=True)
