@@ -538,3 +538,32 @@ def test_countries_are_known_by_their_names_in_five_languages_and_by_their_capit
     assert country_name("Washington") == "united states"
     assert country_name("Victoria") == "Victoria"  # a person's name as often as the Seychelles' capital
     assert country_name("Veloria") == "Veloria"
+
+
+def test_a_naval_strike_story_in_english_and_spanish_end_to_end(tmp_path, settings):
+    """Pages written for this test: two English and two Spanish tellings of one strike that
+    disagree on the day, the boats, the sources, a party's stance on talks and the summit's fate."""
+    from flows.compare import compare_story
+
+    story = write_story(tmp_path / "naval.toml", "naval-strike", [
+        ("Harbor Times", str(PAGES / "naval-en1.html")), ("Coastline Post", str(PAGES / "naval-en2.html")),
+        ("Diario del Puerto", str(PAGES / "naval-es1.html")), ("Noticias del Sur", str(PAGES / "naval-es2.html")),
+    ])
+    summary = compare_story(str(story), settings)
+    assert (summary.articles, summary.failed) == (4, 0)
+    with Store.open(settings.db_path, read_only=True) as store:
+        rows = store.con.execute("SELECT kind, explanation FROM contradictions").fetchall()
+        figures = store.con.execute("""
+            SELECT unit, list_sort(list(DISTINCT outlet)), list_sort(list(DISTINCT status)) FROM figures
+            WHERE unit IN ('boat', 'source') GROUP BY unit ORDER BY unit""").fetchall()
+    explanations = {explanation for _, explanation in rows}
+    assert "stance on talks (veloria): rejects it (Harbor Times) vs open to it (Diario del Puerto)" in explanations
+    assert ("what became of the regional summit: postponed (Harbor Times) vs cancelled (Diario del Puerto)"
+            in explanations)
+    assert "day (happened): Tuesday (Harbor Times) vs Wednesday (Diario del Puerto)" in explanations
+    assert "day (happened): Wednesday (Diario del Puerto) vs Tuesday (Noticias del Sur)" in explanations
+    # "tres lanchas" against four boats, four vessels and "cuatro embarcaciones"; two sources against four
+    assert figures == [
+        ("boat", ["Coastline Post", "Diario del Puerto", "Harbor Times", "Noticias del Sur"], ["agrees", "conflict"]),
+        ("source", ["Diario del Puerto", "Harbor Times"], ["conflict"]),
+    ]
