@@ -20,6 +20,7 @@ from dataclasses import replace
 from .facts import YEAR, Fact, status_fact
 from .places import country_name
 from .stances import CEASEFIRE, STANCE_UNITS, STANCES, TALKS
+from .statuses_multilingual import NEGATIONS
 
 OPEN, REJECTS = 0, 1
 TOPIC_WORDS = {
@@ -39,8 +40,6 @@ VERBS = {
     "de": {OPEN: r"(?:offen|bereit)\s+(?:für|zu)|akzeptiert\w*|angenommen|annahm\w*|stimmt\w*\s+\w+\s+zu|zugestimmt",
            REJECTS: r"lehnt\w*|abgelehnt|weigert\w*|verweigert\w*|zurückgewiesen"},
 }
-NEGATIONS = {"es": ("no", "nunca"), "pt": ("não", "nunca"), "fr": ("pas", "jamais"),
-             "de": ("nicht", "nie", "kein", "keine", "keinen")}
 CLAUSE_END = re.compile(r"[,;:.!?()—–]")
 OBJECT_WORDS = 8  # how far after the verb its object (the talks) may be named
 NAME = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]+")
