@@ -85,10 +85,10 @@ QUALIFIERS = {
 # Word starts that say what happened to the people counted, as facts.ROLES names it.
 ROLE_STEMS = {
     "dead": ("muert", "murier", "muri", "fallec", "mort", "tué", "tuée", "décéd", "décès", "tote", "toten",
-             "getötet", "starben", "gestorben",
-             # who killed them: "mató a 11 personas", "matou 11 pessoas", "tuant 11 personnes", "tötete 11 Menschen"
-             "mató", "mataron", "matando", "matado", "matou", "mataram", "tuant", "tötete", "töteten", "ums leben", "todesopfer", "morrer", "morreu", "óbito",
+             "getötet", "starben", "gestorben", "ums leben", "todesopfer", "morrer", "morreu", "óbito",
              "vítimas fatais",
+             # who killed them: "mató a 11 personas", "matou 11 pessoas", "tuant 11 personnes", "tötete 11 Menschen"
+             "mató", "mataron", "matando", "matado", "matou", "mataram", "tuant", "tötete", "töteten",
              # "perdieron la vida", "perderam a vida", "ont perdu la vie": lost their lives
              "perdieron la vida", "perdió la vida", "han perdido la vida", "perdido la vida", "perderam a vida",
              "perdeu a vida", "perdido a vida", "perdu la vie", "péri", "kamen ums"),
@@ -129,9 +129,9 @@ UNIT_MARGIN = 0.1
 # Craft on the water, which the multilingual model puts near every English word for one ("lanchas"
 # is as near "vessel" and "ship" as "boat"): named by list, as facts.py names "vessel" a boat.
 WATERCRAFT = {
-    **dict.fromkeys(("lancha", "lanchas", "narcolancha", "narcolanchas", "embarcación", "embarcaciones", "bote",
-                     "botes", "barco", "barcos", "barca", "barcas", "embarcação", "embarcações", "bateau", "bateaux",
-                     "embarcation", "embarcations", "vedette", "vedettes", "boot", "boote", "schnellboot",
+    **dict.fromkeys(("lancha", "lanchas", "narcolancha", "narcolanchas", "embarcación", "embarcaciones",
+                     "bote", "botes", "barco", "barcos", "barca", "barcas", "embarcação", "embarcações", "bateau",
+                     "bateaux", "embarcation", "embarcations", "vedette", "vedettes", "boot", "boote", "schnellboot",
                      "schnellboote"), "boat"),
     **dict.fromkeys(("buque", "buques", "navío", "navíos", "navio", "navios", "navire", "navires", "schiff",
                      "schiffe"), "ship"),

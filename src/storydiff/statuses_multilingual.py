@@ -9,8 +9,9 @@ An event status needs a word for a game or an event in the sentence ("partido", 
 names no event, so it meets any event the English side names (the Sugar Bowl) or the event
 the story is about ("the game", "it"). A word for another scheduled happening ("cumbre",
 "sommet", "Gipfel", "reunião") files the status under that happening's English noun, as the
-English layer does ("status of summit"); a sentence naming two such happenings states neither. A negation just before the status word ("no fue
-aplazado", "n'a pas été reporté", "nicht verschoben", "não foi adiado") states none.
+English layer does ("status of summit"); a sentence naming two such happenings states neither.
+A negation just before the status word ("no fue aplazado", "n'a pas été reporté", "nicht
+verschoben", "não foi adiado") states none.
 """
 
 from __future__ import annotations
