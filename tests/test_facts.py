@@ -357,6 +357,35 @@ def test_where_a_named_party_stands_on_talks_is_a_status(text, unit, value, name
     assert said == ([(unit, value, names)] if unit else [])
 
 
+@pytest.mark.parametrize("text, value, party", [
+    ("The Defense Ministry confirmed the strikes in a statement on Wednesday.", "confirms it", "defense ministry"),
+    ("Cambodia's defence ministry denied the strike.", "denies it", "cambodia"),
+    ("Thailand denied that its jets had attacked civilian areas.", "denies it", "thailand"),
+    ("The Pentagon acknowledged the raid.", "confirms it", "pentagon"),
+    ("Hamas admitted the attack on Tuesday.", "confirms it", "hamas"),
+    ("The Defense Ministry did not confirm the strikes.", None, None),  # not confirming is no denial
+    ("The Thai military confirmed the strikes.", None, None),  # whose military: "Thai" is no country name here
+    ("It denied the attack.", None, None),
+    ("Sudan's armed forces denied they carried out the strike.", "denies it", "sudan"),
+    ("The Pentagon confirmed the death of two soldiers.", None, None),  # not an account of the attack
+    ("Sudan's government denied any links to the raid.", None, None),
+    ("Kerry denied discussing the strikes with Iran.", None, None),
+])
+def test_what_a_named_party_says_of_the_attack_is_a_status(text, value, party):
+    said = [(f.value_text, set(f.entities)) for f in facts_of(text) if f.unit == "account of the attack"]
+    assert said == ([(value, {party})] if value else [])
+
+
+def test_an_attack_confirmed_and_denied_contradicts_within_a_day_and_is_an_update_later():
+    texts = ["The Defense Ministry confirmed the strikes.", "The Defense Ministry denied the strikes.",
+             "Cambodia denied the attack.", "The Defense Ministry denied the strikes."]
+    _, links = story_links(texts, [0, 1, 2, 3], ["2025-09-20", "2025-09-20", "2025-09-20", "2025-09-24"])
+    relation = {(link.a.row, link.b.row): link.relation for link in links if link.a.unit == "account of the attack"}
+    assert relation[(0, 1)] == "status"
+    assert relation[(0, 3)] == "number-update"  # four days on: the ministry changed its account
+    assert not [pair for pair in relation if 2 in pair]  # Cambodia's account is its own
+
+
 def test_a_party_open_to_talks_and_rejecting_them_within_a_day_contradicts():
     texts = ["Bangkok has rejected third-party mediation.", "Bangkok was open to talks, aided by Malaysia.",
              "Phnom Penh rejected talks.", "Bangkok was open to talks with Cambodia."]

@@ -530,6 +530,45 @@ def test_a_stance_in_one_language_contradicts_the_same_country_in_another():
     assert stances == {(0, 1): "status"}  # Cambodia's stance is its own
 
 
+@pytest.mark.parametrize("text, language, account", [
+    ("El Ministerio de Defensa negó los ataques en un comunicado.", "es", ("denies it", {"defense ministry"})),
+    ("O Ministério da Defesa confirmou a operação.", "pt", ("confirms it", {"defense ministry"})),
+    ("Le ministère de la Défense a démenti les frappes.", "fr", ("denies it", {"defense ministry"})),
+    ("Das Verteidigungsministerium bestritt den Angriff.", "de", ("denies it", {"defense ministry"})),
+    ("Das Ministerium hat den Angriff bestätigt.", "de", ("confirms it", {"ministry"})),  # the verb closes the clause
+    ("El Ministerio de Defensa ha negado los ataques.", "es", ("denies it", {"defense ministry"})),
+    ("Camboya negó haber iniciado el ataque.", "es", ("denies it", {"cambodia"})),
+    ("O Pentágono negou o ataque.", "pt", ("denies it", {"pentagon"})),
+    ("Hamas negó el asalto.", "es", ("denies it", {"hamas"})),
+    # not confirming is no denial; a qualified institution may be either side's; a denial of something else
+    ("Tailandia no confirmó el ataque.", "es", None),
+    ("El Ministerio de Defensa tailandés negó el ataque.", "es", None),
+    ("Das thailändische Militär hat den Angriff bestätigt.", "de", None),
+    ("Camboya negó las acusaciones.", "es", None),
+    ("Camboya negó cualquier vínculo con el ataque.", "es", None),  # its links to the attack, not the attack
+])
+def test_a_party_account_of_the_attack_is_read_in_other_languages(text, language, account):
+    said = [(f.value_text, set(f.entities)) for f in read_facts(text, language) if f.unit == "account of the attack"]
+    assert said == ([account] if account else [])
+
+
+def test_an_attack_confirmed_in_one_language_and_denied_in_another_contradicts():
+    texts = ["The Defense Ministry confirmed the strikes in a statement on Wednesday.",
+             "El Ministerio de Defensa negó los ataques en un comunicado.",
+             "Le ministère de la Défense a confirmé les frappes.",
+             "Camboya negó el ataque."]  # another party
+    languages = ["en", "es", "fr", "es"]
+    embed = load_embedder(MULTILINGUAL_MODEL).encode
+    facts = extract_story_facts(texts, languages, embed)
+    flat = [f for row in facts for f in row]
+    links = link_facts(facts, embed([f.context for f in flat]), embed(texts), [0, 1, 2, 3], [0, 1, 2, 3],
+                       ["2025-09-20"] * 4, for_languages(Settings(), languages).facts, texts)
+    accounts = {(link.a.row, link.b.row): link.relation for link in links if link.a.unit == "account of the attack"}
+    assert accounts == {(0, 1): "status", (1, 2): "status", (0, 2): "agrees"}
+    denial = next(link for link in links if (link.a.row, link.b.row) == (0, 1))
+    assert shown(denial) == ("account of the attack (defense ministry)", "confirms it", "denies it")
+
+
 def test_countries_are_known_by_their_names_in_five_languages_and_by_their_capitals():
     from storydiff.places import country_name
 
@@ -542,7 +581,8 @@ def test_countries_are_known_by_their_names_in_five_languages_and_by_their_capit
 
 def test_a_naval_strike_story_in_english_and_spanish_end_to_end(tmp_path, settings):
     """Pages written for this test: two English and two Spanish tellings of one strike that
-    disagree on the day, the boats, the sources, a party's stance on talks and the summit's fate."""
+    disagree on the day, the boats, the sources, a party's stance on talks, the summit's fate and
+    whether the ministry confirmed the strikes."""
     from flows.compare import compare_story
 
     story = write_story(tmp_path / "naval.toml", "naval-strike", [
@@ -558,6 +598,8 @@ def test_a_naval_strike_story_in_english_and_spanish_end_to_end(tmp_path, settin
             WHERE unit IN ('boat', 'source') GROUP BY unit ORDER BY unit""").fetchall()
     explanations = {explanation for _, explanation in rows}
     assert "stance on talks (veloria): rejects it (Harbor Times) vs open to it (Diario del Puerto)" in explanations
+    assert ("account of the attack (defense ministry): confirms it (Harbor Times) vs denies it (Diario del Puerto)"
+            in explanations)
     assert ("what became of the regional summit: postponed (Harbor Times) vs cancelled (Diario del Puerto)"
             in explanations)
     assert "day (happened): Tuesday (Harbor Times) vs Wednesday (Diario del Puerto)" in explanations

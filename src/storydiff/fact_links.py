@@ -51,6 +51,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .accounts import ACCOUNT
 from .clock_times import TIME
 from .day_counts import DAY_COUNT
 from .denials import STATEMENT, across_languages
@@ -573,8 +574,9 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if a.kind in ("weekday", "date", TIME):
         return "date"
     if a.kind == "status":
-        if a.unit in STANCE_UNITS and date_a and date_b and abs((date_a - date_b).days) > SAME_MOMENT_DAYS:
-            return "number-update"  # a party that changed its mind between two reports
+        held = a.unit in STANCE_UNITS or a.unit == ACCOUNT
+        if held and date_a and date_b and abs((date_a - date_b).days) > SAME_MOMENT_DAYS:
+            return "number-update"  # a party that changed its mind, or its account, between two reports
         if a.unit == PERSON_UNIT and date_a and date_b and date_a != date_b:
             later = b if date_b > date_a else a
             if later.value_text == "dead":

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .accounts import ACCOUNT, ACCOUNT_HINT, ACCOUNTS, account_claims, party_of
 from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
 from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
 from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
@@ -144,7 +145,7 @@ class Fact:
         if self.kind == "status":
             if self.unit == LONE_ACTOR:
                 return LONE_ACTOR
-            if self.unit == CRIMINAL_RECORD or self.unit in STANCE_UNITS:
+            if self.unit == CRIMINAL_RECORD or self.unit in STANCE_UNITS or self.unit == ACCOUNT:
                 return f"{self.unit}{who}"
             return f"charge against {self.counted}" if self.unit.startswith("charge") else f"what became of {self.counted}"
         what = self.counted or self.unit
@@ -197,7 +198,7 @@ _FIGURE_HINT = re.compile(r"\d|\b(" + "|".join([*WEEKDAYS, *SMALL, *ORDINAL_WORD
 def _may_state_a_fact(text: str) -> bool:
     return bool(_FIGURE_HINT.search(text) or STATUS_HINT.search(text) or MULTIPLE.search(text)
                 or LIST_HINT.search(text) or LONE_ACTOR_HINT.search(text) or RECORD.search(text)
-                or STANCE_HINT.search(text))
+                or STANCE_HINT.search(text) or ACCOUNT_HINT.search(text))
 
 
 def _facts_of_doc(doc) -> list[Fact]:
@@ -244,7 +245,7 @@ def _facts_of_doc(doc) -> list[Fact]:
     return (facts + _status_facts(doc, text, revision, years, months) + _fate_facts(doc, text, revision, years, months)
             + _charge_facts(text, facts, revision, years, months) + _members_facts(doc, revision, years, months)
             + _lone_actor_facts(doc, text, revision, years, months) + _record_facts(doc, text, revision, years, months)
-            + _stance_facts(doc, text, revision, years, months))
+            + _stance_facts(doc, text, revision, years, months) + _account_facts(doc, text, revision, years, months))
 
 
 def _stance_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
@@ -257,6 +258,20 @@ def _stance_facts(doc, text: str, revision: bool, years: frozenset[int], months:
         if names:  # "it rejected talks" could be either side; "Bangkok" is Thailand's government
             facts.append(status_fact(text, value, STANCES[value], unit, STANCE_UNITS[unit], names, start, end, "stand",
                                      revision, years, months))
+    return facts
+
+
+def _account_facts(doc, text: str, revision: bool, years: frozenset[int], months: frozenset[int]) -> list[Fact]:
+    """What a named party says of the attack: confirms or denies it (accounts.py)."""
+    if not ACCOUNT_HINT.search(text):
+        return []
+    facts = []
+    for value, subject, start, end in account_claims(doc):
+        words = _subject(subject)
+        party = party_of([t.text for t in words], [_name(t) for t in words if t.pos_ == "PROPN" and _is_name(t)])
+        if party:  # "it denied the attack" could be either side
+            facts.append(status_fact(text, value, ACCOUNTS[value], ACCOUNT, "the attack", frozenset({party}), start,
+                                     end, "say", revision, years, months))
     return facts
 
 

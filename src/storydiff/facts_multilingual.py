@@ -24,6 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .accounts_multilingual import read_accounts
 from .clock_times import began_at
 from .day_counts import BEGAN, began_by_day_count, says_any
 from .denials import story_statements
@@ -248,7 +249,8 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         facts.append(Fact(row, kind, low, high, unit, counted or (role if kind == "count" else ""), role, frozenset(), "",
                           text[start:match.end()], start, match.end(), bool(REVISION.search(text)), years,
                           masked))
-    return facts + read_statuses(text, language, row) + read_stances(text, language, row)
+    return (facts + read_statuses(text, language, row) + read_stances(text, language, row)
+            + read_accounts(text, language, row))
 
 
 _PATTERNS: dict[str, re.Pattern] = {}
