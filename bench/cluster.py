@@ -38,8 +38,9 @@ def quality(shared: Path) -> dict:
     return scores
 
 
-def cost(size: int, shared: Path) -> dict:
-    """In a fresh process: model load, embedding, grouping, peak RSS."""
+def cost(size: int, shared: Path, undated: bool = False) -> dict:
+    """In a fresh process: model load, embedding, grouping, peak RSS. `undated`: every date
+    removed, so the grouping looks for the input's order in time (grouping.stream_window)."""
     code = f"""
 import json, resource, sys, time
 sys.path.insert(0, {str(REPO / 'src')!r})
@@ -52,7 +53,7 @@ from storydiff.settings import Settings
 base = []
 for name in ("allsides", "ecbplus"):
     base += read_articles(Path({str(shared / 'data' / 'clusters')!r}) / f"{{name}}.jsonl")
-articles = [Article(f"{{a.id}}-{{n}}", a.outlet, a.url, f"{{a.title}} {{n}}", a.text, a.published)
+articles = [Article(f"{{a.id}}-{{n}}", a.outlet, a.url, f"{{a.title}} {{n}}", a.text, None if {undated} else a.published)
             for n in range({size} // len(base) + 1) for a in base][:{size}]
 s = Settings()
 started = time.perf_counter()
@@ -74,7 +75,7 @@ vectors = article_vectors(articles, timed(embedder), token_vectors, s.group, tim
 embedded = time.perf_counter()
 stories = group(articles, vectors, s.group)
 grouped = time.perf_counter()
-print(json.dumps({{"articles": len(articles), "stories": len(set(stories)), "load_s": round(loaded - started, 2),
+print(json.dumps({{"articles": len(articles), "undated": {undated}, "stories": len(set(stories)), "load_s": round(loaded - started, 2),
                   "embed_s": round(embedded - loaded, 2), "sentence_model_s": round(sentence_s, 2),
                   "token_vectors_s": round(embedded - loaded - sentence_s, 2), "group_s": round(grouped - embedded, 2),
                   "after_load_s": round(grouped - loaded, 2),
@@ -90,10 +91,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--undated-size", type=int, default=10000, help="also this many articles without dates (0: not)")
     args = parser.parse_args()
     shared = Path(args.shared)
     results = {"machine": f"{resource.getpagesize()} B pages; run {time.strftime('%Y-%m-%d')}",
-               "quality": quality(shared), "cost": [cost(int(n), shared) for n in args.sizes.split(",")]}
+               "quality": quality(shared), "cost": [cost(int(n), shared) for n in args.sizes.split(",")]
+               + ([cost(args.undated_size, shared, undated=True)] if args.undated_size else [])}
     (REPO / "bench" / "cluster.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 

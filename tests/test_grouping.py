@@ -72,6 +72,37 @@ def test_articles_far_apart_in_time_never_share_a_story(embed):
     assert len(set(group(articles, vectors, replace(GroupSettings(), window_days=None)))) == 1
 
 
+def _stream(order):
+    """Forty stories told twice, and one event (the 41st) told by the first and last articles of
+    the stream; each article's vector is its story's axis. `order` puts them in stream order."""
+    told = [(k, f"t{k}") for k in range(40) for _ in range(2)]
+    told = [(40, "first")] + told + [(40, "last")]
+    articles, vectors = [], np.zeros((len(told), 41), dtype=np.float32)
+    for position, index in enumerate(order):
+        story, name = told[index]
+        articles.append(Article(f"{name}-{index}", f"outlet {index}", None, f"event{story} report",
+                                f"event{story} details", None))
+        vectors[position, story] = 1.0
+    return articles, vectors
+
+
+def test_an_undated_stream_in_published_order_keeps_a_story_together_in_time():
+    from storydiff.discover.grouping import similarity, stream_window
+
+    ordered, vectors = _stream(range(82))
+    stories = group(ordered, vectors, GroupSettings())
+    # each story's tellings lie one place apart: two articles more than four places apart never meet
+    assert stream_window(similarity(ordered, vectors, replace(GroupSettings(), stream_window_factor=0)),
+                         GroupSettings()) == 4
+    assert stories[0] != stories[-1] and stories[1] == stories[2]
+    assert len(set(group(ordered, vectors, replace(GroupSettings(), stream_window_factor=0)))) == 41
+    # shuffled, the input shows no order in time: no window, and the event's two tellings meet
+    shuffled, vectors = _stream(np.random.default_rng(3).permutation(82))
+    assert stream_window(similarity(shuffled, vectors, replace(GroupSettings(), stream_window_factor=0)),
+                         GroupSettings()) is None
+    assert len(set(group(shuffled, vectors, GroupSettings()))) == 41
+
+
 def test_story_keys_do_not_depend_on_later_articles(embed):
     first = articles_of([QUAKE_A[:2], BUDGET])
     more = first + [Article("late", "Post C", None, QUAKE_A[2][1], QUAKE_A[2][2], None)]

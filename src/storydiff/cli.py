@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     cluster = commands.add_parser("cluster", parents=[common],
                                   help="group the articles of a JSON Lines dump into stories")
     cluster.add_argument("articles", metavar="ARTICLES.jsonl",
-                         help='one article a line: {"id", "outlet", "url", "title", "text", "published", "language"}')
+                         help='one article a line, in published order: {"id", "outlet", "url", "title", "text", '
+                              '"published", "language"}')
     cluster.add_argument("--out", required=True, metavar="ASSIGNMENTS.jsonl", help='one {"id", "story"} a line')
     cluster.set_defaults(handler=cmd_cluster)
 

@@ -127,6 +127,10 @@ class GroupSettings:
     straggler_margin: float = 0.06
     # articles published further apart than this (days) never share a story; None: no window
     window_days: int | None = 2
+    # with no dates, an input in published order is windowed by position: two articles further
+    # apart than this many times the usual distance between a story's tellings never share a story
+    # (grouping.stream_window; 0 turns it off)
+    stream_window_factor: float = 4.0
     # the sentence model reads the title and this many characters of the text (500 took five
     # times as long, for no better grouping once the token vectors read the whole text)
     embed_chars: int = 0

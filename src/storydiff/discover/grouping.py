@@ -11,7 +11,8 @@ lowered by a share of the mean of the two articles' similarity to their nearest 
 (hubness correction, as in CSLS), which lets one threshold serve a set of three-article stories
 and one of twenty-article stories alike. Articles of one outlet are kept apart unless very
 close (an outlet rarely files one event twice), articles published more than a window apart
-never meet, and the stories are cut from an average-linkage tree; a story of one or two
+never meet (with no dates at all, articles too far apart in an input that shows itself to be
+in published order: stream_window), and the stories are cut from an average-linkage tree; a story of one or two
 articles then joins a big story that is its nearest and falls just short of the cut
 (_join_stragglers). All parameters were chosen on the development sets in
 ../shared/data/clusters (bench/cluster.py measures them).
@@ -29,6 +30,11 @@ from ..settings import GroupSettings
 from .token_vectors import TokenVectors
 
 BLOCK = 1024  # rows at a time, where a whole n x n temporary would double the memory
+# stream_window: the matches needed to tell an input in time order, how far below a shuffled
+# input's (n/3) their median distance must be, and which of their distances the window stretches
+STREAM_MIN_MATCHES = 30
+STREAM_ORDERED_SHARE = 0.05
+STREAM_QUANTILE = 0.5
 STRAGGLER_ROUNDS = 3
 UNTITLED_CHARS = 200  # of an untitled article's text, standing in for its title
 
@@ -126,7 +132,35 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
             apart = np.abs(days[rows, None] - days[None, :]) > settings.window_days
             apart &= dated[rows, None] & dated[None, :]
             combined[rows][apart] = -1.0
+    elif settings.stream_window_factor and n > 1:
+        window = stream_window(combined, settings)
+        if window is not None:
+            positions = np.arange(n)
+            for start in range(0, n, BLOCK):
+                rows = slice(start, start + BLOCK)
+                combined[rows][np.abs(positions[rows, None] - positions[None, :]) > window] = -1.0
     return combined
+
+
+def stream_window(combined: np.ndarray, settings: GroupSettings) -> int | None:
+    """How far apart in the input two articles of one story may lie, when no article is dated
+    but the input is in published order (as `storydiff cluster` asks of its input): a story's
+    tellings then come close together, and its articles' position is the clock the dates would
+    have been. Read from the data: each article's most similar other one, where that one is
+    similar enough to share its story, lies a few places away in a stream in time order, and
+    anywhere in a shuffled one. None (no window) when the data do not show that order: when those
+    distances are not far below what a shuffled input gives, or too few articles have a match."""
+    n = len(combined)
+    diagonal = combined.diagonal().copy()
+    np.fill_diagonal(combined, -np.inf)
+    nearest = np.concatenate([combined[start:start + BLOCK].argmax(axis=1) for start in range(0, n, BLOCK)])
+    best = combined[np.arange(n), nearest]
+    np.fill_diagonal(combined, diagonal)
+    distances = np.abs(nearest - np.arange(n))[best >= settings.threshold]
+    # two places drawn at random lie about n/3 apart: in time order, a story's tellings far closer
+    if len(distances) < STREAM_MIN_MATCHES or np.median(distances) > STREAM_ORDERED_SHARE * n:
+        return None
+    return int(np.ceil(settings.stream_window_factor * np.quantile(distances, STREAM_QUANTILE)))
 
 
 # Two texts at or above this TF-IDF cosine are one text (a wire story and its copies, a few
