@@ -38,19 +38,20 @@ HAPPENING_VERBS = {"carry", "conduct", "launch", "order", "occur", "happen", "ta
 # a quick look before parsing: only sentences with one of these can give an account
 ACCOUNT_HINT = re.compile(r"\b(?:confirm|acknowledg|admit|denie|deny)", re.I)
 
-# an institution named in any of the five languages, by the English word for it (German
-# compounds are matched inside: "Verteidigungsministerium")
+# an institution named in any of the five languages, by the English word for it; accents do not
+# count, and German compounds are matched inside ("Verteidigungsministerium")
 INSTITUTIONS = {
-    "ministry": ("ministry", "ministerio", "ministério", "ministere", "ministère", "ministerium"),
-    "defense": ("defense", "defence", "defensa", "defesa", "défense", "verteidigung"),
-    "foreign": ("foreign", "exteriores", "estrangeiros", "étrangères", "etrangeres", "auswärtig", "aussenministerium"),
-    "interior": ("interior", "intérieur", "innenministerium"),
-    "army": ("army", "ejército", "ejercito", "exército", "exercito", "armée", "armee"),
+    "ministry": ("ministry", "ministerio", "ministere", "ministerium"),
+    "defense": ("defense", "defence", "defensa", "defesa", "verteidigung"),
+    "foreign": ("foreign", "exteriores", "estrangeiros", "etrangeres", "auswartig", "aussenministerium",
+                "außenministerium"),
+    "interior": ("interior", "interieur", "innenministerium"),
+    "army": ("army", "ejercito", "exercito", "armee"),
     "navy": ("navy", "armada", "marinha", "marine"),
-    "police": ("police", "policía", "policia", "polícia", "polizei"),
+    "police": ("police", "policia", "polizei"),
     "government": ("government", "gobierno", "governo", "gouvernement", "regierung"),
-    "military": ("military", "militares", "militaires", "militär"),
-    "pentagon": ("pentagon", "pentágono", "pentagono", "pentagone"),
+    "military": ("military", "militares", "militaires", "militar"),
+    "pentagon": ("pentagon", "pentagono", "pentagone"),
 }
 
 

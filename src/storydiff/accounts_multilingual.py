@@ -4,9 +4,10 @@ Defensa negó los ataques" against "The Defense Ministry confirmed the strikes".
 
 An account is a verb of confirming or denying whose object is a word for the attack: the first
 noun after the verb (past "haber", "ter", "avoir" and a participle), or in German, where the verb
-may close the clause, the noun just before it; a negation next to the verb says neither. Its party is read from the words of its clause before the verb (accounts.party_of),
-but for the words that open sentences ("El", "Según"); in German, where every noun is
-capitalised, only a country or an institution names one.
+may close the clause, the noun just before it; a negation next to the verb says neither. Its
+party is read from the words of its clause before the verb (accounts.party_of), but for the
+words that open sentences ("El", "Según"); in German, where every noun is capitalised, only a
+country or an institution names one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import replace
 from .accounts import ACCOUNT, ACCOUNTS, CONFIRMS, DENIES, party_of
 from .facts import YEAR, Fact, status_fact
 from .stances_multilingual import OPENERS
-from .statuses_multilingual import NEGATIONS
+from .statuses_multilingual import negated_near
 
 VERBS = {
     "es": {CONFIRMS: r"confirm(?:ó|aron|a|an|ado)|reconoci(?:ó|eron|do)|admiti(?:ó|eron|do)",
@@ -68,7 +69,8 @@ def read_accounts(text: str, language: str, row: int = 0) -> list[Fact]:
     found = []
     for value, pattern in VERBS[language].items():
         for match in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.IGNORECASE):
-            if not _about_the_attack(text, match, language) or _negated(text, match, language):
+            if not _about_the_attack(text, match, language) or negated_near(text, match.start(), match.end(),
+                                                                            language, 2):
                 continue
             before = text[:match.start()]
             ends = list(CLAUSE_END.finditer(before))
@@ -105,11 +107,3 @@ def _about_the_attack(text: str, verb: re.Match, language: str) -> bool:
 
 def _is_topic(word: str, language: str) -> bool:
     return any(word.startswith(topic) for topic in TOPIC_WORDS[language])
-
-
-def _negated(text: str, verb: re.Match, language: str) -> bool:
-    near = text[max(0, verb.start() - 30):verb.start()].lower().split()[-3:]
-    after = text[verb.end():].lower().split()[:2]
-    negations = NEGATIONS[language]
-    return (any(w in negations or w.startswith(("n'", "n’")) for w in near)
-            or any(w.strip(".,;") in negations for w in after))

@@ -20,7 +20,7 @@ from dataclasses import replace
 from .facts import YEAR, Fact, status_fact
 from .places import country_name
 from .stances import CEASEFIRE, STANCE_UNITS, STANCES, TALKS
-from .statuses_multilingual import NEGATIONS
+from .statuses_multilingual import negated_near
 
 OPEN, REJECTS = 0, 1
 TOPIC_WORDS = {
@@ -70,7 +70,7 @@ def read_stances(text: str, language: str, row: int = 0) -> list[Fact]:
             party = _party(text, match.start(), language) if unit else ""
             if not party:
                 continue
-            stance = 1 - value if _negated(text, match, language) else value
+            stance = 1 - value if negated_near(text, match.start(), match.end(), language, 3) else value
             fact = status_fact(text, stance, STANCES[stance], unit, STANCE_UNITS[unit], frozenset({party}),
                                match.start(), match.end(), "stand", False, years, frozenset())
             found.append(replace(fact, row=row))
@@ -103,11 +103,3 @@ def _party(text: str, verb_start: int, language: str) -> str:
         if language != "de" and match.group().lower() not in OPENERS[language]:
             return match.group().lower()
     return ""
-
-
-def _negated(text: str, verb: re.Match, language: str) -> bool:
-    near = text[max(0, verb.start() - 30):verb.start()].lower().split()[-3:]
-    after = text[verb.end():].lower().split()[:3]
-    negations = NEGATIONS[language]
-    return (any(w in negations or w.startswith(("n'", "n’")) for w in near)
-            or any(w.strip(".,;") in negations for w in after))

@@ -76,6 +76,16 @@ PERSON_NAME = r"(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){0,3}[A-ZÀ-ÖØ-Þ][\w
 NAMED_WITH_AGE = re.compile(PERSON_NAME + r",\s+(?:de\s+)?(?P<age>\d{1,3})\s+(?:años|ans|anos|Jahre|jahre)\b")
 
 
+def negated_near(text: str, start: int, end: int, language: str, words_after: int) -> bool:
+    """Is the word at text[start:end] negated: a negation among the three words before it, or
+    among the `words_after` after it ("lehnte ... nicht ab")?"""
+    near = text[max(0, start - 30):start].lower().split()[-3:]
+    after = text[end:].lower().split()[:words_after]
+    negations = NEGATIONS[language]
+    return (any(w in negations or w.startswith(("n'", "n’")) for w in near)
+            or any(w.strip(".,;") in negations for w in after))
+
+
 def read_statuses(text: str, language: str, row: int = 0) -> list[Fact]:
     """The event statuses and the listed fates of people a sentence in `language` states."""
     if language not in STATUS_WORDS:
