@@ -20,6 +20,7 @@ articles then joins a big story that is its nearest and falls just short of the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ import numpy as np
 from ..settings import GroupSettings
 from .token_vectors import TokenVectors
 
+log = logging.getLogger("storydiff")
 BLOCK = 1024  # rows at a time, where a whole n x n temporary would double the memory
 # stream_window: the matches needed to tell an input in time order, how far below a shuffled
 # input's (n/3) their median distance must be, and which of their distances the window stretches
@@ -134,6 +136,8 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
             combined[rows][apart] = -1.0
     elif settings.stream_window_factor and n > 1:
         window = stream_window(combined, settings)
+        log.info("no dates: %s", f"articles more than {window} lines apart in the input never join" if window else
+                 "and no order in time the input shows (nothing kept apart by position)")
         if window is not None:
             positions = np.arange(n)
             for start in range(0, n, BLOCK):
