@@ -534,6 +534,7 @@ def test_a_stance_in_one_language_contradicts_the_same_country_in_another():
     ("El Ministerio de Defensa negó los ataques en un comunicado.", "es", ("denies it", {"defense ministry"})),
     ("O Ministério da Defesa confirmou a operação.", "pt", ("confirms it", {"defense ministry"})),
     ("Le ministère de la Défense a démenti les frappes.", "fr", ("denies it", {"defense ministry"})),
+    ("Le gouvernement a démenti avoir lancé l'attaque.", "fr", ("denies it", {"government"})),
     ("Das Verteidigungsministerium bestritt den Angriff.", "de", ("denies it", {"defense ministry"})),
     ("Das Ministerium hat den Angriff bestätigt.", "de", ("confirms it", {"ministry"})),  # the verb closes the clause
     ("El Ministerio de Defensa ha negado los ataques.", "es", ("denies it", {"defense ministry"})),

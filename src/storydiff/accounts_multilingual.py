@@ -44,7 +44,7 @@ DETERMINERS = {
     "pt": {"o", "a", "os", "as", "um", "uma", "qualquer", "todo", "todos", "toda", "todas", "esse", "essa",
            "esses", "essas", "este", "esta", "novo", "novos", "suposto", "supostos"},
     "fr": {"le", "la", "les", "l", "un", "une", "des", "tout", "toute", "tous", "toutes", "ce", "cette", "ces",
-           "nouvelle", "nouvelles", "nouveau", "nouveaux", "avoir"},
+           "nouvelle", "nouvelles", "nouveau", "nouveaux"},
     "de": {"den", "die", "das", "der", "dem", "einen", "eine", "ein", "jeden", "jede", "jedes", "diesen", "diese",
            "dieses", "neuen", "neue", "angeblichen", "angebliche"},
 }
@@ -93,7 +93,8 @@ def _about_the_attack(text: str, verb: re.Match, language: str) -> bool:
     Angriff bestätigt")? Not "negó cualquier vínculo con el ataque"."""
     after = text[verb.end():]
     end = CLAUSE_END.search(after)
-    words = [w.lower() for w in WORD.findall(after[:end.start() if end else len(after)])]
+    # "l'attaque", "d’une frappe": the elided article is no word of its own
+    words = [re.split(r"['’]", w.lower())[-1] for w in WORD.findall(after[:end.start() if end else len(after)])]
     words = [w for w in words if w not in DETERMINERS[language]]
     if words and words[0] in AUXILIARIES[language]:
         words = words[2:]  # "haber iniciado", "ter lançado", "avoir mené": what was done comes next

@@ -11,10 +11,10 @@ lowered by a share of the mean of the two articles' similarity to their nearest 
 (hubness correction, as in CSLS), which lets one threshold serve a set of three-article stories
 and one of twenty-article stories alike. Articles of one outlet are kept apart unless very
 close (an outlet rarely files one event twice), articles published more than a window apart
-never meet (with no dates at all, articles too far apart in an input that shows itself to be
-in published order: stream_window), and the stories are cut from an average-linkage tree; a story of one or two
-articles then joins a big story that is its nearest and falls just short of the cut
-(_join_stragglers). All parameters were chosen on the development sets in
+never meet (with no dates at all, articles too far apart in an input that shows itself to be in
+published order: stream_window), and the stories are cut from an average-linkage tree; a story
+of one or two articles then joins a big story that is its nearest and falls just short of the
+cut (_join_stragglers). All parameters were chosen on the development sets in
 ../shared/data/clusters (bench/cluster.py measures them).
 """
 
@@ -136,8 +136,11 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
             combined[rows][apart] = -1.0
     elif settings.stream_window_factor and n > 1:
         window = stream_window(combined, settings)
-        log.info("no dates: %s", f"articles more than {window} lines apart in the input never join" if window else
-                 "and no order in time the input shows (nothing kept apart by position)")
+        if window is None:
+            log.info("no dates, and the input shows no order in time: no article kept apart by its position")
+        else:
+            log.info("no dates: the input is in published order, and articles more than %d lines apart never join",
+                     window)
         if window is not None:
             positions = np.arange(n)
             for start in range(0, n, BLOCK):
