@@ -103,6 +103,27 @@ def test_an_undated_stream_in_published_order_keeps_a_story_together_in_time():
     assert len(set(group(shuffled, vectors, GroupSettings()))) == 41
 
 
+def test_an_undated_article_is_dated_by_its_place_among_dated_ones(embed):
+    from storydiff.discover.grouping import publication_spans
+
+    march = date(2025, 3, 1).toordinal()
+    earliest, latest = publication_spans(np.array([march, 0, march + 1, 0, march + 10, 0]))
+    assert earliest.tolist() == [march, march, march + 1, march + 1, march + 10, march + 10]
+    assert latest.tolist()[:5] == [march, march + 1, march + 1, march + 10, march + 10] and latest[5] > march + 10**6
+    # dated articles out of order: the input's order says nothing of the undated one's day
+    earliest, latest = publication_spans(np.array([march + 5, 0, march, march + 9, march + 2]))
+    assert earliest[1] < march - 10**6 and latest[1] > march + 10**6
+    # the quake's third telling comes after a budget story of March 20: not the quake of March 1
+    quake, budget = QUAKE_A, BUDGET[0]
+    articles = [Article("q0", quake[0][0], None, quake[0][1], quake[0][2], date(2025, 3, 1)),
+                Article("q1", quake[1][0], None, quake[1][1], quake[1][2], date(2025, 3, 1)),
+                Article("b0", budget[0], None, budget[1], budget[2], date(2025, 3, 20)),
+                Article("q2", quake[2][0], None, quake[2][1], quake[2][2], None)]
+    stories = group(articles, embed(articles), GroupSettings())
+    assert stories[0] == stories[1] and stories[3] not in (stories[0], stories[2])
+    assert group(articles[:2] + articles[3:], embed(articles[:2] + articles[3:]), GroupSettings()) == ["q0"] * 3
+
+
 def test_story_keys_do_not_depend_on_later_articles(embed):
     first = articles_of([QUAKE_A[:2], BUDGET])
     more = first + [Article("late", "Post C", None, QUAKE_A[2][1], QUAKE_A[2][2], None)]

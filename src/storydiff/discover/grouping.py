@@ -37,6 +37,9 @@ BLOCK = 1024  # rows at a time, where a whole n x n temporary would double the m
 STREAM_MIN_MATCHES = 30
 STREAM_ORDERED_SHARE = 0.05
 STREAM_QUANTILE = 0.5
+# publication_spans: the share of dated articles that may come before an earlier-dated one in an
+# input still taken to be in published order (a late correction, a time zone)
+OUT_OF_ORDER_SHARE = 0.05
 STRAGGLER_ROUNDS = 3
 UNTITLED_CHARS = 200  # of an untitled article's text, standing in for its title
 
@@ -126,13 +129,14 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
         if len(rows) > 1:
             block = np.ix_(rows, rows)
             combined[block] -= settings.same_outlet_penalty
-    days = np.array([a.published.toordinal() if a.published else 0 for a in articles], dtype=np.int32)
+    days = np.array([a.published.toordinal() if a.published else 0 for a in articles], dtype=np.int64)
     dated = days > 0
     if settings.window_days is not None and dated.any():
+        earliest, latest = publication_spans(days)
         for start in range(0, n, BLOCK):
             rows = slice(start, start + BLOCK)
-            apart = np.abs(days[rows, None] - days[None, :]) > settings.window_days
-            apart &= dated[rows, None] & dated[None, :]
+            apart = ((earliest[None, :] - latest[rows, None] > settings.window_days)
+                     | (earliest[rows, None] - latest[None, :] > settings.window_days))
             combined[rows][apart] = -1.0
     elif settings.stream_window_factor and n > 1:
         window = stream_window(combined, settings)
@@ -147,6 +151,23 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
                 rows = slice(start, start + BLOCK)
                 combined[rows][np.abs(positions[rows, None] - positions[None, :]) > window] = -1.0
     return combined
+
+
+def publication_spans(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The earliest and latest day (ordinal) each article may have been published: its date, or,
+    for an undated article in an input in published order, the days of the dated articles
+    before and after it ("lines come in published order"). Unbounded where nothing says, and
+    for every undated article when the dated ones are not in order."""
+    dated = days > 0
+    unknown = np.iinfo(np.int64).max // 4
+    earliest = np.where(dated, days, -unknown)
+    latest = np.where(dated, days, unknown)
+    steps = np.diff(days[dated])
+    if dated.all() or not len(steps) or (steps < 0).mean() > OUT_OF_ORDER_SHARE:
+        return earliest, latest
+    before = np.maximum.accumulate(earliest)  # the last dated day so far (in order: the latest)
+    after = np.minimum.accumulate(latest[::-1])[::-1]  # the next dated day
+    return np.where(dated, days, before), np.where(dated, days, after)
 
 
 def stream_window(combined: np.ndarray, settings: GroupSettings) -> int | None:
