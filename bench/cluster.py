@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/cluster.py [--shared ../shared] [--sizes 1000,10000]
 
-Quality: runs the editors' scorer (../shared/tools/cluster_eval.py) on each development set.
+Quality: runs the editors' scorer (../shared/tools/cluster_eval.py) on each development set, and
+on AllSides with half its dates removed at random (seed 1).
 Cost: grouping time after the model is loaded (embedding + grouping, timed apart) and peak
 memory, in a fresh process per size, on articles made by repeating the development sets'
 articles with a number in the title (their similarity structure is not a real feed's: this
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,18 +27,27 @@ SETS = ("allsides-nodate", "allsides", "ecbplus")
 
 
 def quality(shared: Path) -> dict:
-    scores = {}
-    for name in SETS:
-        folder = shared / "data" / "clusters"
-        done = subprocess.run(
-            [sys.executable, str(shared / "tools" / "cluster_eval.py"), "--run",
-             f"{REPO / '.venv' / 'bin' / 'storydiff'} cluster {{input}} --out {{output}}",
-             "--input", str(folder / f"{name}.jsonl"), "--gold", str(folder / f"{name}.gold.jsonl"), "--name", name],
-            capture_output=True, text=True, check=True)
-        line = done.stdout.strip().splitlines()[-1]
-        print(line)
-        scores[name] = dict(part.split("=") for part in line.split(": ", 1)[1].split())
+    folder = shared / "data" / "clusters"
+    scores = {name: score(folder / f"{name}.jsonl", folder / f"{name}.gold.jsonl", name) for name in SETS}
+    with tempfile.TemporaryDirectory() as scratch:  # AllSides with half its dates removed at random
+        rng = random.Random(1)
+        partial = Path(scratch) / "allsides-half-dated.jsonl"
+        lines = [json.loads(line) for line in (folder / "allsides.jsonl").read_text().splitlines()]
+        partial.write_text("".join(json.dumps({**a, "published": None if rng.random() < 0.5 else a["published"]}) + "\n"
+                                   for a in lines))
+        scores["allsides-half-dated"] = score(partial, folder / "allsides.gold.jsonl", "allsides-half-dated")
     return scores
+
+
+def score(articles: Path, gold: Path, name: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(gold.parents[2] / "tools" / "cluster_eval.py"), "--run",
+         f"{REPO / '.venv' / 'bin' / 'storydiff'} cluster {{input}} --out {{output}}",
+         "--input", str(articles), "--gold", str(gold), "--name", name],
+        capture_output=True, text=True, check=True)
+    line = done.stdout.strip().splitlines()[-1]
+    print(line)
+    return dict(part.split("=") for part in line.split(": ", 1)[1].split())
 
 
 def cost(size: int, shared: Path, undated: bool = False) -> dict:

@@ -40,6 +40,7 @@ STREAM_QUANTILE = 0.5
 # publication_spans: the share of dated articles that may come before an earlier-dated one in an
 # input still taken to be in published order (a late correction, a time zone)
 OUT_OF_ORDER_SHARE = 0.05
+UNKNOWN_DAY = 10**8  # further than any date (ordinals are near 740,000), and within int32 when subtracted
 STRAGGLER_ROUNDS = 3
 UNTITLED_CHARS = 200  # of an untitled article's text, standing in for its title
 
@@ -129,14 +130,14 @@ def similarity(articles: Sequence[Article], vectors: np.ndarray, settings: Group
         if len(rows) > 1:
             block = np.ix_(rows, rows)
             combined[block] -= settings.same_outlet_penalty
-    days = np.array([a.published.toordinal() if a.published else 0 for a in articles], dtype=np.int64)
+    days = np.array([a.published.toordinal() if a.published else 0 for a in articles], dtype=np.int32)
     dated = days > 0
     if settings.window_days is not None and dated.any():
         earliest, latest = publication_spans(days)
         for start in range(0, n, BLOCK):
             rows = slice(start, start + BLOCK)
-            apart = ((earliest[None, :] - latest[rows, None] > settings.window_days)
-                     | (earliest[rows, None] - latest[None, :] > settings.window_days))
+            apart = np.subtract(earliest[None, :], latest[rows, None]) > settings.window_days
+            apart |= np.subtract(earliest[rows, None], latest[None, :]) > settings.window_days
             combined[rows][apart] = -1.0
     elif settings.stream_window_factor and n > 1:
         window = stream_window(combined, settings)
@@ -159,15 +160,15 @@ def publication_spans(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     before and after it ("lines come in published order"). Unbounded where nothing says, and
     for every undated article when the dated ones are not in order."""
     dated = days > 0
-    unknown = np.iinfo(np.int64).max // 4
-    earliest = np.where(dated, days, -unknown)
-    latest = np.where(dated, days, unknown)
+    earliest = np.where(dated, days, -UNKNOWN_DAY).astype(np.int32)
+    latest = np.where(dated, days, UNKNOWN_DAY).astype(np.int32)
     steps = np.diff(days[dated])
     if dated.all() or not len(steps) or (steps < 0).mean() > OUT_OF_ORDER_SHARE:
         return earliest, latest
     before = np.maximum.accumulate(earliest)  # the last dated day so far (in order: the latest)
     after = np.minimum.accumulate(latest[::-1])[::-1]  # the next dated day
-    return np.where(dated, days, before), np.where(dated, days, after)
+    spanned = ~dated & (before <= after)  # where the order breaks (a later day before an earlier), nothing is said
+    return np.where(spanned, before, earliest), np.where(spanned, after, latest)
 
 
 def stream_window(combined: np.ndarray, settings: GroupSettings) -> int | None:
