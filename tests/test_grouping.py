@@ -113,6 +113,9 @@ def test_an_undated_article_is_dated_by_its_place_among_dated_ones(embed):
     # dated articles out of order: the input's order says nothing of the undated one's day
     earliest, latest = publication_spans(np.array([march + 5, 0, march, march + 9, march + 2]))
     assert earliest[1] < march - 10**6 and latest[1] > march + 10**6
+    # in order but for one step back, just where the undated one stands: nothing said of it either
+    earliest, latest = publication_spans(np.array([*range(march, march + 40), 0, *range(march, march + 40)]))
+    assert earliest[40] < march - 10**6 and latest[40] > march + 10**6
     # the quake's third telling comes after a budget story of March 20: not the quake of March 1
     quake, budget = QUAKE_A, BUDGET[0]
     articles = [Article("q0", quake[0][0], None, quake[0][1], quake[0][2], date(2025, 3, 1)),
