@@ -38,8 +38,9 @@ HAPPENING_VERBS = {"carry", "conduct", "launch", "order", "occur", "happen", "ta
 # a quick look before parsing: only sentences with one of these can give an account
 ACCOUNT_HINT = re.compile(r"\b(?:confirm|acknowledg|admit|denie|deny)", re.I)
 
-# an institution named in any of the five languages, by the English word for it; accents do not
-# count, and German compounds are matched inside ("Verteidigungsministerium")
+# an institution named in any of the five languages, by the English word for it; spelt here in
+# lower case without accents (a word is compared so), and German compounds are matched inside
+# ("Verteidigungsministerium")
 INSTITUTIONS = {
     "ministry": ("ministry", "ministerio", "ministere", "ministerium"),
     "defense": ("defense", "defence", "defensa", "defesa", "verteidigung"),
@@ -111,7 +112,7 @@ def party_of(words: list[str], names: list[str]) -> str:
 def _institutions(word: str) -> set[str]:
     """The institutions a word names: "Verteidigungsministerium" names two."""
     plain = _plain(word)
-    return {kind for kind, spellings in INSTITUTIONS.items() if any(_plain(s) in plain for s in spellings)}
+    return {kind for kind, spellings in INSTITUTIONS.items() if any(spelling in plain for spelling in spellings)}
 
 
 def _plain(word: str) -> str:
