@@ -171,6 +171,12 @@ def test_a_count_after_of_keeps_its_own_role(text, role):
     assert one_fact(text, "count").role == role
 
 
+def test_the_displaced_are_not_counted_among_the_dead_of_the_same_sentence():
+    facts = extract_facts(["The conflict has left at least 32 fatalities and the displacement of nearly 200,000 people."])[0]
+    roles = {fact.value_text: fact.role for fact in facts if fact.kind == "count"}
+    assert roles == {"at least 32": "dead", "nearly 200,000": "evacuated"}
+
+
 def test_the_day_a_happening_began_is_compared_on_less_alike_contexts():
     texts = ["Since the military confrontation started on June 24, at least 15 people have died.",
              "The violence, which began on July 24, has displaced thousands.",

@@ -46,7 +46,7 @@ ROLES = {
     "injure": "injured", "wound": "injured", "injury": "injured", "hurt": "injured",
     "arrest": "arrested", "detain": "arrested", "hold": "arrested",
     "evacuate": "evacuated", "relocate": "evacuated", "flee": "evacuated", "displace": "evacuated",
-    "evacuation": "evacuated", "relocation": "evacuated", "detention": "arrested",
+    "evacuation": "evacuated", "relocation": "evacuated", "displacement": "evacuated", "detention": "arrested",
     "hospitalise": "hospitalised", "hospitalize": "hospitalised", "treat": "hospitalised",
     "unaccounted": "missing", "unreachable": "missing",
     # a figure that went down: shares, indices, market value and fortunes in a selloff
