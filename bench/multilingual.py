@@ -1,9 +1,9 @@
 """Embedding a story that mixes languages: the multilingual model (USE multilingual v3) against
 the English default (all-MiniLM-L6-v2, onnx-int8), side by side in one run, in sentences/s.
-A mixed story also embeds its sentences with the English model, whose cosines gate the NLI
-model's contradictions: "mixed story" is both; and the statements of its clauses that may meet
-one in another language (denials.py): "with its statements". Target (issue 17): the mixed story embeds at
->= 0.5x the default's rate.
+A mixed story also embeds its English sentences with the English model, whose cosines gate the
+NLI model's contradictions (between two English sentences): "mixed story" is both; and the
+statements of its clauses that may meet one in another language (denials.py): "with its
+statements". Target (issue 17): the mixed story embeds at >= 0.5x the default's rate.
 
     .venv/bin/python bench/multilingual.py [--sentences 1200] [--rounds 5]
 
@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 
 from run import side_by_side  # noqa: E402
-from storydiff.embed import MULTILINGUAL_MODEL, load_embedder  # noqa: E402
+from storydiff.embed import MULTILINGUAL_MODEL, embed_rows, load_embedder  # noqa: E402
 from storydiff.extract import extract_article  # noqa: E402
-from storydiff.languages import segmenter_language  # noqa: E402
+from storydiff.languages import ENGLISH, segmenter_language  # noqa: E402
 from storydiff.segment import split_sentences  # noqa: E402
 from storydiff.settings import Settings  # noqa: E402
 
@@ -69,11 +69,13 @@ def main() -> None:
                             settings.threads)
     multilingual = load_embedder(MULTILINGUAL_MODEL, settings.embed_batch_size, threads=settings.threads)
     statements = statement_contexts(texts, languages, article_of, multilingual.encode)
+    english = [language == ENGLISH for language in languages]
     medians = side_by_side({"default": lambda: default.encode(texts),
                             "multilingual": lambda: multilingual.encode(texts),
-                            "mixed story": lambda: (multilingual.encode(texts), default.encode(texts)),
+                            "mixed story": lambda: (multilingual.encode(texts), embed_rows(texts, english, default.encode)),
                             "mixed story, statements": lambda: (multilingual.encode(texts + statements),
-                                                                default.encode(texts))}, args.rounds)
+                                                                embed_rows(texts, english, default.encode))},
+                           args.rounds)
     rates = {name: round(len(texts) / seconds, 1) for name, seconds in medians.items()}
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),

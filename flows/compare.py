@@ -23,13 +23,13 @@ from storydiff.classify import ConflictDetector, NegationRule, PairJudge, RuleDe
 from storydiff.console import progress
 from storydiff.fact_links import context_vectors, contexts_to_embed
 from storydiff.facts_multilingual import extract_story_facts
-from storydiff.embed import embed_texts, embedder_name, load_embedder, text_hash
+from storydiff.embed import embed_rows, embed_texts, embedder_name, load_embedder, text_hash
 from storydiff.errors import ExtractError, FetchError, NothingToCompareError
 from storydiff.extract import ExtractedArticle, extract_article, extractor_id
 from storydiff.fetch import Fetcher, Page
 from storydiff.nli import LazyNliModel
 from storydiff.results import ArticleOutcome, StoryResult, sentence_rows
-from storydiff.languages import for_languages, segmenter_language, sentence_languages
+from storydiff.languages import ENGLISH, for_languages, segmenter_language, sentence_languages
 from storydiff.polarity import PolarityRule
 from storydiff.segment import split_sentences
 from storydiff.settings import Settings
@@ -201,8 +201,11 @@ def _compare_articles(story: Story, outcomes: list[ArticleOutcome], extracted: i
             known_scores = store.cached_nli_scores(nli_cache_name(settings), (text_hash(t) for t in texts))
     detector = conflict_detector(settings, known_scores)
     # the model-only contradiction gate was chosen on the English model's cosines: a story in
-    # several languages keeps them for it (that gate only ever sees two English sentences)
-    gate_vectors = embed_task(texts, english)[0] if mixed and settings.nli_model else None
+    # several languages keeps them for it; that gate only ever sees two English sentences, so
+    # only those are embedded again
+    gate_vectors = embed_rows(texts, [language == ENGLISH for language in languages],
+                              lambda english_texts: embed_task(english_texts, english)[0]
+                              ) if mixed and settings.nli_model else None
     alignment = align_task(rows, languages, vectors, facts, fact_vectors, outcomes, detector, settings, gate_vectors)
     fresh_scores = getattr(detector, "fresh", {})
     log.info("%s: judged %d new sentence pairs with the NLI model", story.id, len(fresh_scores))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from storydiff.embed import embed_texts, embedder_name, load_embedder, text_hash
+from storydiff.embed import embed_rows, embed_texts, embedder_name, load_embedder, text_hash
 
 TEXTS = [
     "Four thieves took part in the raid, according to the Paris prosecutor's office.",
@@ -33,6 +33,19 @@ def test_nothing_to_encode_loads_no_model():
 
     vectors, fresh = embed_texts(["a b c d"], never, {text_hash("a b c d"): np.ones(3)})
     assert fresh == {} and vectors.shape == (1, 3)
+
+
+def test_only_the_wanted_rows_are_embedded_the_others_are_zero():
+    asked = []
+
+    def encode(texts):
+        asked.append(list(texts))
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    vectors = embed_rows(["ab", "cde", "f"], [True, False, True], encode)
+    assert asked == [["ab", "f"]]
+    assert vectors.tolist() == [[2.0, 1.0], [0.0, 0.0], [1.0, 1.0]]
+    assert embed_rows(["ab"], [False], encode).shape == (1, 0) and len(asked) == 1
 
 
 def test_onnx_nli_gives_the_torch_probabilities(tmp_path):

@@ -183,6 +183,16 @@ def load_embedder(model: str, batch_size: int = 64, backend: str = "torch", cach
     return OnnxEmbedder(model, backend == "onnx-int8", cache_dir, batch_size, threads)
 
 
+def embed_rows(texts: Sequence[str], wanted: Sequence[bool], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Vectors for the `wanted` rows of `texts`, zeros for the others (rows in order): a mixed
+    story needs the English model's vectors of its English sentences only."""
+    rows = [i for i, keep in enumerate(wanted) if keep]
+    found = encode([texts[i] for i in rows]) if rows else np.zeros((0, 0), dtype=np.float32)
+    vectors = np.zeros((len(texts), found.shape[1] if rows else 0), dtype=np.float32)
+    vectors[rows] = found
+    return vectors
+
+
 def embed_texts(
     texts: Sequence[str], load: Callable[[], "Embedder | OnnxEmbedder"], cached: Mapping[str, np.ndarray]
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
