@@ -177,6 +177,44 @@ def test_the_displaced_are_not_counted_among_the_dead_of_the_same_sentence():
     assert roles == {"at least 32": "dead", "nearly 200,000": "evacuated"}
 
 
+@pytest.mark.parametrize("text, shot", [
+    ("Three guards were wounded by gunfire at the gate.", 3),
+    ("The gunman opened fire in the lobby, wounding four guards.", 4),
+    ("He stormed the depot and fired at the guards, injuring three before he was arrested.", 3),
+    ("The sniper shot and injured five guards.", 5),
+    ("Nine people were hurt, including three guards who were shot.", 3),
+    ("Three guards were hurt: one by gunfire and two when the van hit them.", 1),
+    ("Two guards were injured - one was shot and one was struck by the van.", 1),
+])
+def test_a_count_of_the_shot_stands_beside_the_count_of_the_injured(text, shot):
+    counts = [f for f in extract_facts([text])[0] if f.kind == "count"]
+    (shot_count,) = [f for f in counts if f.role == "shot"]
+    assert (shot_count.low, shot_count.high if shot_count.high != float("inf") else shot_count.low) == (shot, shot)
+    assert shot_count.unit == "guard"
+    assert any(f.role == "injured" and f.unit == "guard" for f in counts)  # the injured count is kept
+
+
+@pytest.mark.parametrize("text", [
+    "Five guards were injured when the van hit the gate, and police later shot the driver.",
+    "The van hit the gate, injuring two guards before the driver was shot dead.",
+    "Four guards were injured in the crash.",
+])
+def test_the_injured_are_not_the_shot_when_gunfire_did_not_hurt_them(text):
+    assert [f for f in extract_facts([text])[0] if f.role == "shot"] == []
+
+
+def test_one_shot_and_one_run_over_contradicts_two_shot_and_agrees_on_two_hurt():
+    texts = ["Two guards were injured: one by gunfire and another when the van struck them.",
+             "The gunman shot and wounded two guards at the gate of the depot.",
+             "He opened fire, wounding at least two guards at the gate of the depot."]
+    facts, links = story_links(texts, [0, 1, 2], ["2025-03-01"] * 3)
+    relation = {(link.a.row, link.b.row, link.a.role, link.b.role): link.relation for link in links}
+    assert relation[(0, 1, "shot", "shot")] == "number"
+    assert relation[(0, 2, "shot", "shot")] == "number"  # the injured and the shot are not two parts
+    assert relation[(0, 1, "injured", "injured")] == "agrees"
+    assert relation[(1, 2, "shot", "shot")] == "agrees"
+
+
 def test_the_day_a_happening_began_is_compared_on_less_alike_contexts():
     texts = ["Since the military confrontation started on June 24, at least 15 people have died.",
              "The violence, which began on July 24, has displaced thousands.",

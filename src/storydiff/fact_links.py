@@ -57,6 +57,7 @@ from .day_counts import DAY_COUNT
 from .denials import STATEMENT, across_languages
 from .member_lists import MEMBERS, differing_members, lists_of_one_set, members_of
 from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKDAYS, Fact
+from .gunfire import SHOT
 from .settings import FactSettings
 from .stances import SAME_MOMENT_DAYS, STANCE_UNITS
 from .statuses import PERSON_UNIT
@@ -686,7 +687,8 @@ def _itemised(total: Fact, row_facts: Sequence[Fact]) -> bool:
 
 def _sum_of_parts(total: Fact, others: Sequence[Fact]) -> bool:
     """Does a sentence's figures add up to `total`? (230 passengers + 12 crew = 242 people)"""
-    parts = [f for f in others if f.kind == total.kind and f.start != total.start]
+    # the shot are some of the injured (gunfire.py), counted again, not another part
+    parts = [f for f in others if f.kind == total.kind and f.start != total.start and f.role != SHOT]
     if len(parts) < 2:
         return False
     low, high = sum(f.low for f in parts), sum(f.high for f in parts)

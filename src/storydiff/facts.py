@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .accounts import ACCOUNT, ACCOUNT_HINT, ACCOUNTS, account_claims, party_of
+from .gunfire import shot_facts
 from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
 from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
 from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
@@ -242,6 +243,7 @@ def _facts_of_doc(doc) -> list[Fact]:
             facts.append(Fact(0, "weekday", value, value, "weekday", "", _role_of(head), _owners(head, token),
                               _verb_of(token), token.text, token.idx, token.idx + len(token.text), revision, years,
                               _masked_context(clause, token.idx, token.idx + len(token.text), "that day"), months))
+    facts += shot_facts(doc, facts)
     return (facts + _status_facts(doc, text, revision, years, months) + _fate_facts(doc, text, revision, years, months)
             + _charge_facts(text, facts, revision, years, months) + _members_facts(doc, revision, years, months)
             + _lone_actor_facts(doc, text, revision, years, months) + _record_facts(doc, text, revision, years, months)
@@ -416,6 +418,7 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
                    months: frozenset[int]) -> Fact | None:
     unit = set(quantity.unit)
     number = span[-1]
+    outcome = quantity.outcome
     currencies = sorted(u for u in unit if u.endswith(("dollar", "euro", "pound")))
     if currencies:
         kind, unit_name, counted = "money", currencies[0], ""
@@ -438,13 +441,16 @@ def _quantity_fact(quantity: Quantity, span, text: str, revision: bool, years: f
             unit_name, counted, number = "people", outcome_word, noun
         elif noun is None and TOLL_BEFORE.search(text[max(0, quantity.start - TOLL_REACH):quantity.start]):
             unit_name, counted = "people", "toll"  # "taking the toll there to 20 —": the dead
+        elif noun is None and (elided := _elided_noun(number)) is not None:
+            unit_name, counted = UNIT_SYNONYMS.get(elided.lemma_.lower(), elided.lemma_.lower()), _noun_phrase(elided)
+            outcome = None  # its verb says what happened ("injuring three before he was arrested")
         elif noun is None or _is_name_number(span):
             return None
         else:
             unit_name, counted, number = noun.lemma_.lower(), _noun_phrase(noun), noun
             unit_name = UNIT_SYNONYMS.get(unit_name, unit_name)
     head = _governor(number)
-    role = ROLES.get(quantity.outcome or "", "") or _role_of(number if kind == "count" else head)
+    role = ROLES.get(outcome or "", "") or _role_of(number if kind == "count" else head)
     if counted == "toll":
         role = ROLES["toll"]
     if kind in ("money", "percent") and role in ("fell", "rose"):
@@ -529,6 +535,19 @@ def _counted_noun(span):
     if nxt is not None and nxt.pos_ == "NOUN":
         return nxt
     return None
+
+
+def _elided_noun(number):
+    """The noun a bare number counts when its verb goes on from another verb's object: "fired at
+    police officers, injuring two" (officers), "attacked the convoy's soldiers, killing three"."""
+    verb = number.head
+    if number.dep_ not in ("dobj", "nsubjpass") or verb.pos_ != "VERB" or verb.dep_ not in ("advcl", "conj", "xcomp"):
+        return None
+    earlier = verb.head
+    objects = [c for c in earlier.children if c.dep_ == "dobj"]
+    objects += [o for p in earlier.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    plural = [o for o in objects if o.tag_ == "NNS" and o.i < number.i]
+    return plural[-1] if plural else None
 
 
 def _noun_phrase(noun) -> str:
