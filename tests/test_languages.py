@@ -411,6 +411,24 @@ def test_boats_meet_boats_in_a_story_that_also_counts_ships_and_vessels():
     assert [f.unit for row in unified for f in row if f.kind == "count"] == ["boat", "ship", "boat", "boat", "ship"]
 
 
+@pytest.mark.parametrize("text, language, unit", [
+    ("El atacante disparó contra los agentes del depósito, hiriendo a dos.", "es", "officer"),
+    ("Dos policías resultaron heridos de bala.", "es", "officer"),
+    ("Le tireur a ouvert le feu, blessant deux policiers.", "fr", "officer"),
+    ("Der Täter schoss auf die Beamten und verletzte zwei Polizisten.", "de", "officer"),
+    ("O atirador disparou contra a multidão, ferindo duas pessoas.", "pt", "people"),
+])
+def test_the_shot_among_the_injured_in_other_languages(text, language, unit):
+    counts = [f for f in read_facts(text, language) if f.kind == "count"]
+    assert sorted(f.role for f in counts) == ["injured", "shot"]
+    assert {(f.low, f.unit) for f in counts} == {(2, unit)}
+
+
+def test_a_count_of_the_injured_is_not_of_the_shot_when_the_gunfire_is_another_clause():
+    text = "El camión atropelló a la multitud e hirió a 35 personas; la policía mató al conductor a tiros."
+    assert [(f.low, f.role) for f in read_facts(text, "es") if f.kind == "count"] == [(35, "injured")]
+
+
 def test_percentages_in_other_languages_need_a_direction():
     (fell,) = [f for f in read_facts("Las acciones de Nvidia cayeron un 17 % el lunes.", "es") if f.kind == "percent"]
     assert (fell.kind, fell.low, fell.role) == ("percent", pytest.approx(17, abs=0.5), "fell")

@@ -29,6 +29,7 @@ from .clock_times import began_at
 from .day_counts import BEGAN, began_by_day_count, says_any
 from .denials import story_statements
 from .facts import YEAR, Fact, extract_facts
+from .gunfire import SHOT
 from .quantities import CURRENCY_SYMBOL, CURRENCY_WORD, ROUND_FIGURE_SHARE, _interval
 from .stances_multilingual import read_stances
 from .statuses_multilingual import NAMED_WITH_AGE, PERSON_NAME, read_statuses
@@ -93,7 +94,7 @@ ROLE_STEMS = {
              # "perdieron la vida", "perderam a vida", "ont perdu la vie": lost their lives
              "perdieron la vida", "perdió la vida", "han perdido la vida", "perdido la vida", "perderam a vida",
              "perdeu a vida", "perdido a vida", "perdu la vie", "péri", "kamen ums"),
-    "injured": ("herid", "lesionad", "bless", "verletz", "ferid"),
+    "injured": ("herid", "hiri", "lesionad", "bless", "verletz", "ferid", "ferindo", "feriu", "feriram"),
     "arrested": ("detenid", "arrestad", "arrêt", "interpell", "festgenommen", "verhaftet", "presos", "presas",
                  "detid"),
     "evacuated": ("evacu", "évacu", "evakuier", "desalojad", "desplazad", "déplacé", "vertrieben", "umgesiedelt", "umsiedel", "deslocad",
@@ -118,6 +119,15 @@ PEOPLE = {
 PERPETRATORS = ("ladrones", "ladrón", "sospechosos", "atacantes", "asaltantes", "voleurs", "cambrioleurs",
                 "suspects", "assaillants", "malfaiteurs", "diebe", "täter", "verdächtige", "angreifer", "einbrecher",
                 "ladrões", "suspeitos", "assaltantes")
+# Gunfire told before a count of the injured ("disparó contra los oficiales, hiriendo a dos") or
+# just after it ("heridos de bala", "blessés par balle"): the count is also one of the shot, as
+# gunfire.py reads English.
+SHOOTING = ("dispar", "balead", "de bala", "a tiros", "balacera", "tiroteo", "tiré", "tirs ", "par balle",
+            "ouvert le feu", "ouvrant le feu", "fusillade", "schoss", "schüsse", "angeschossen", "beschossen",
+            "das feuer", "tiros")
+SHOOTING_REACH_WORDS = 15
+# Spanish and Portuguese put "a" before people a verb acts on ("hiriendo a dos")
+PERSONAL_A = {"a", "à"}
 REVISION = re.compile(r"\b(confirmad[oa]s?|confirmé(e|s|es)?|bestätigt|definitiv[oa]?|final(es)?|oficial(es)?"
                       r"|officiel(le)?s?|offiziell|revisad[oa]|révisé)\b", re.I)
 WINDOW_WORDS = 6
@@ -223,7 +233,8 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         role = _role(after) or _role(before[-3:][::-1]) or _role_of_breakdown(text[:match.start()]) or toll
         words = [w.strip(".,;:()«»\"'") for w in after[:3]]
         perpetrators = next((w for w in words[:2] if w in PERPETRATORS), "")
-        counted = perpetrators or next((w for w in words if w in PEOPLE), "")
+        counted = perpetrators or next((w for w in words if w in PEOPLE), "") or (
+            "" if toll else _elided_people(text[:match.start()]))
         kind, unit = "count", "perpetrator" if perpetrators else PEOPLE.get(counted, "people")
         currency = _currency(words, text[:match.start()])
         if currency:
@@ -249,8 +260,27 @@ def read_facts(text: str, language: str, row: int = 0) -> list[Fact]:
         facts.append(Fact(row, kind, low, high, unit, counted or (role if kind == "count" else ""), role, frozenset(), "",
                           text[start:match.end()], start, match.end(), bool(REVISION.search(text)), years,
                           masked))
+    facts += [replace(f, role=SHOT) for f in facts if f.kind == "count" and f.role == "injured"
+              and _told_with_gunfire(text, f.start, f.end)]
     return (facts + read_statuses(text, language, row) + read_stances(text, language, row)
             + read_accounts(text, language, row))
+
+
+def _elided_people(before: str) -> str:
+    """"Disparó contra los oficiales de policía ..., hiriendo a dos": a bare number just after the
+    verb that says what happened to it counts the people named earlier in the sentence."""
+    words = [w.strip(".,;:()«»\"'") for w in before.lower().split()]
+    if words and words[-1] in PERSONAL_A:
+        words = words[:-1]
+    if not words or not _role(words[-1:]):
+        return ""
+    return next((w for w in reversed(words[:-1]) if w in PEOPLE), "")
+
+
+def _told_with_gunfire(text: str, start: int, end: int) -> bool:
+    before = " ".join(text[:start].lower().split()[-SHOOTING_REACH_WORDS:])
+    after = " ".join(re.split(r"[;.]", text[end:].lower(), maxsplit=1)[0].split()[:6])  # "heridos de bala"
+    return says_any(before, SHOOTING) or says_any(after, SHOOTING)
 
 
 _PATTERNS: dict[str, re.Pattern] = {}
