@@ -198,6 +198,7 @@ def test_a_count_of_the_shot_stands_beside_the_count_of_the_injured(text, shot):
     "Five guards were injured when the van hit the gate, and police later shot the driver.",
     "The van hit the gate, injuring two guards before the driver was shot dead.",
     "Four guards were injured in the crash.",
+    "Five residents were injured by fire on the upper floors.",
 ])
 def test_the_injured_are_not_the_shot_when_gunfire_did_not_hurt_them(text):
     assert [f for f in extract_facts([text])[0] if f.role == "shot"] == []

@@ -124,7 +124,7 @@ PERPETRATORS = ("ladrones", "ladrón", "sospechosos", "atacantes", "asaltantes",
 # gunfire.py reads English.
 SHOOTING = ("dispar", "balead", "de bala", "a tiros", "balacera", "tiroteo", "tiré", "tirs ", "par balle",
             "ouvert le feu", "ouvrant le feu", "fusillade", "schoss", "schüsse", "angeschossen", "beschossen",
-            "das feuer", "tiros")
+            "das feuer eröffnet", "eröffnete das feuer", "tiros")
 SHOOTING_REACH_WORDS = 15
 # Spanish and Portuguese put "a" before people a verb acts on ("hiriendo a dos")
 PERSONAL_A = {"a", "à"}

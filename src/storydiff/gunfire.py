@@ -23,7 +23,9 @@ from .quantities import SMALL
 
 SHOT = "shot"
 SHOOTING_VERBS = {"shoot", "fire", "gun"}  # "fired at the officers, injuring two"
-GUNFIRE_NOUNS = {"fire", "gunfire", "gunshot", "bullet", "shooting", "shot"}  # "opened fire", "by gunfire"
+GUNFIRE_NOUNS = {"gunfire", "gunshot", "bullet", "shooting", "shot"}  # "by gunfire"
+# "opened fire", "returned fire"; a fire alone is a blaze ("five were injured by fire")
+OPEN_FIRE_VERBS = {"open", "return", "exchange"}
 # links from a verb to the verb it hangs from that keep one happening: "shot and hurt",
 # "opened fire, wounding"
 SAME_HAPPENING = {"conj", "advcl", "xcomp"}
@@ -67,7 +69,8 @@ def _hurt_by_gunfire(number) -> bool:
 def _says_gunfire(verb) -> bool:
     """"opened fire", "wounded by gunfire": the verb's object or agent is gunfire."""
     for child in verb.children:
-        if child.dep_ == "dobj" and child.lemma_.lower() in GUNFIRE_NOUNS:
+        if child.dep_ == "dobj" and (child.lemma_.lower() in GUNFIRE_NOUNS or (
+                child.lemma_.lower() == "fire" and verb.lemma_.lower() in OPEN_FIRE_VERBS)):
             return True
         if child.dep_ in ("agent", "prep") and child.lower_ == "by":
             if any(obj.lemma_.lower() in GUNFIRE_NOUNS for obj in child.children if obj.dep_ == "pobj"):
