@@ -216,6 +216,15 @@ def test_one_shot_and_one_run_over_contradicts_two_shot_and_agrees_on_two_hurt()
     assert relation[(1, 2, "shot", "shot")] == "agrees"
 
 
+def test_a_count_of_the_shot_that_rises_with_the_injured_is_an_update():
+    texts = ["Police said ten people were wounded by gunfire near the stadium on Saturday night.",
+             "Fourteen people were wounded by gunfire near the stadium on Saturday night, police said."]
+    for published in (["2025-03-01", "2025-03-02"], ["2025-03-01", "2025-03-01"]):
+        _, links = story_links(texts, [0, 1], published)
+        relation = {(link.a.role, link.b.role): link.relation for link in links if link.a.kind == "count"}
+        assert relation[("shot", "shot")] == relation[("injured", "injured")] == "number-update"
+
+
 def test_the_day_a_happening_began_is_compared_on_less_alike_contexts():
     texts = ["Since the military confrontation started on June 24, at least 15 people have died.",
              "The violence, which began on July 24, has displaced thousands.",

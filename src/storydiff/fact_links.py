@@ -76,8 +76,9 @@ SAME_CONTEXT = 0.9
 # an update unless the later one is a corrected, confirmed or final figure.
 # Counts of casualties come from several sources at once (police, hospitals): two counts of one
 # moment may differ without either being wrong ("some 35 injured" / "30 injured" on one day).
-CASUALTIES = {"dead", "injured"}
-TOLLS = {"dead", "injured", "missing", "hospitalised", "evacuated", "arrested", "displaced", "rescued", "released"}
+CASUALTIES = {"dead", "injured", SHOT}
+TOLLS = {"dead", "injured", SHOT, "missing", "hospitalised", "evacuated", "arrested", "displaced", "rescued",
+         "released"}
 
 
 @dataclass(frozen=True)
@@ -588,7 +589,7 @@ def _relation(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]], date_a: date | 
     if _sum_of_parts(a, facts[b.row]) or _sum_of_parts(b, facts[a.row]):
         return "agrees"
     if a.role in TOLLS and tolls_rise:
-        if _same_stage(a, b, facts) or (one_stage and a.role not in CASUALTIES):
+        if _same_stage(a, b, facts) or _shot_of_one_count(a, b, facts) or (one_stage and a.role not in CASUALTIES):
             return "number"
         if a.cause and b.cause:
             return "number"  # the toll of what set the story off is history told, not a count still rising
@@ -621,6 +622,20 @@ def _same_stage(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]]) -> bool:
     return (total_a is not None and total_b is not None and total_a is not a and total_b is not b
             and total_a.low == total_b.low and total_a.high == total_b.high and total_a.low >= SMALL_COUNT
             and a.high < total_a.low and b.high < total_b.low)
+
+
+def _shot_of_one_count(a: Fact, b: Fact, facts: Sequence[Sequence[Fact]]) -> bool:
+    """Do two sentences that count the shot differently agree on how many were hurt ("two
+    officers were injured, one by gunfire" / "he shot and hurt two officers")? Then they tell
+    one moment, and the shot among those hurt cannot have changed between them. Otherwise a count
+    of the shot rises as the injured do."""
+    if not (a.role == b.role == SHOT):
+        return False
+
+    def hurt(shot: Fact) -> list[Fact]:
+        return [f for f in facts[shot.row] if f.role == "injured" and f.kind == "count" and f.unit == shot.unit]
+
+    return any(x.low <= y.high and y.low <= x.high for x in hurt(a) for y in hurt(b))
 
 
 def _death_tolls(facts: Sequence[Fact], article_of: Sequence[int]) -> dict[int, float]:
