@@ -411,6 +411,18 @@ def test_boats_meet_boats_in_a_story_that_also_counts_ships_and_vessels():
     assert [f.unit for row in unified for f in row if f.kind == "count"] == ["boat", "ship", "boat", "boat", "ship"]
 
 
+@pytest.mark.parametrize("text, language, role", [
+    ("La policía informó que tres atacantes fueron abatidos.", "es", "dead"),
+    ("Deux assaillants ont été abattus par la police.", "fr", "dead"),
+    ("Zwei Angreifer wurden erschossen.", "de", "dead"),
+    ("Cuatro sospechosos fueron capturados en la frontera.", "es", "arrested"),
+    ("Cinco sospechosos fueron aprehendidos el domingo.", "es", "arrested"),
+])
+def test_the_shot_dead_and_the_captured_in_other_languages(text, language, role):
+    (count,) = [f for f in read_facts(text, language) if f.kind == "count"]
+    assert count.role == role
+
+
 @pytest.mark.parametrize("text, language, unit", [
     ("El atacante disparó contra los agentes del depósito, hiriendo a dos.", "es", "officer"),
     ("Dos policías resultaron heridos de bala.", "es", "officer"),

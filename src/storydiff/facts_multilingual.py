@@ -93,10 +93,12 @@ ROLE_STEMS = {
              "mató", "mataron", "matando", "matado", "matou", "mataram", "tuant", "tötete", "töteten",
              # "perdieron la vida", "perderam a vida", "ont perdu la vie": lost their lives
              "perdieron la vida", "perdió la vida", "han perdido la vida", "perdido la vida", "perderam a vida",
-             "perdeu a vida", "perdido a vida", "perdu la vie", "péri", "kamen ums"),
+             "perdeu a vida", "perdido a vida", "perdu la vie", "péri", "kamen ums",
+             # shot dead: "dos atacantes abatidos", "abattus par la police", "erschossen"
+             "abatid", "abattu", "erschossen"),
     "injured": ("herid", "hiri", "lesionad", "bless", "verletz", "ferid", "ferindo", "feriu", "feriram"),
     "arrested": ("detenid", "arrestad", "arrêt", "interpell", "festgenommen", "verhaftet", "presos", "presas",
-                 "detid"),
+                 "detid", "capturad", "aprehendid"),
     "evacuated": ("evacu", "évacu", "evakuier", "desalojad", "desplazad", "déplacé", "vertrieben", "umgesiedelt", "umsiedel", "deslocad",
                   "retirad"),
     "missing": ("desaparecid", "disparu", "vermisst"),
