@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .accounts import ACCOUNT, ACCOUNT_HINT, ACCOUNTS, account_claims, party_of
-from .gunfire import shot_facts
 from .criminal_records import CRIMINAL_RECORD, RECORD, RECORDS, record_mentions
+from .gunfire import shot_facts
 from .lone_actor import LONE_ACTOR, LONE_ACTOR_HINT, LONE_ACTORS, lone_actor_claim
 from .member_lists import LIST_HINT, MEMBERS, SEPARATOR, member_list
 from .places import country_name
