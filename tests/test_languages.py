@@ -439,6 +439,7 @@ def test_the_shot_among_the_injured_in_other_languages(text, language, unit):
 @pytest.mark.parametrize("text, language", [
     ("El camión atropelló a la multitud e hirió a 35 personas; la policía mató al conductor a tiros.", "es"),
     ("Das Feuer im Hochhaus verletzte 35 Menschen.", "de"),  # a blaze, not gunfire
+    ("La policía abatió a tiros al conductor; 35 personas resultaron heridas.", "es"),
 ])
 def test_a_count_of_the_injured_is_not_of_the_shot_without_gunfire_in_its_clause(text, language):
     assert [(f.low, f.role) for f in read_facts(text, language) if f.kind == "count"] == [(35, "injured")]

@@ -124,10 +124,11 @@ PERPETRATORS = ("ladrones", "ladrón", "sospechosos", "atacantes", "asaltantes",
 # Gunfire told before a count of the injured ("disparó contra los oficiales, hiriendo a dos") or
 # just after it ("heridos de bala", "blessés par balle"): the count is also one of the shot, as
 # gunfire.py reads English.
-SHOOTING = ("dispar", "balead", "de bala", "a tiros", "balacera", "tiroteo", "tiré", "tirs ", "par balle",
+SHOOTING = ("dispar", "balead", "de bala", "balacera", "tiroteo", "tiré", "tirs ", "par balle",
             "ouvert le feu", "ouvrant le feu", "fusillade", "schoss", "schüsse", "angeschossen", "beschossen",
             "das feuer eröffnet", "eröffnete das feuer", "tiros")
 SHOOTING_REACH_WORDS = 15
+CLAUSE_BREAK = re.compile(r"[;.]")
 # Spanish and Portuguese put "a" before people a verb acts on ("hiriendo a dos")
 PERSONAL_A = {"a", "à"}
 REVISION = re.compile(r"\b(confirmad[oa]s?|confirmé(e|s|es)?|bestätigt|definitiv[oa]?|final(es)?|oficial(es)?"
@@ -280,8 +281,9 @@ def _elided_people(before: str) -> str:
 
 
 def _told_with_gunfire(text: str, start: int, end: int) -> bool:
-    before = " ".join(text[:start].lower().split()[-SHOOTING_REACH_WORDS:])
-    after = " ".join(re.split(r"[;.]", text[end:].lower(), maxsplit=1)[0].split()[:6])  # "heridos de bala"
+    """Gunfire in the count's own clause (up to a semicolon or full stop either side)."""
+    before = " ".join(CLAUSE_BREAK.split(text[:start].lower())[-1].split()[-SHOOTING_REACH_WORDS:])
+    after = " ".join(CLAUSE_BREAK.split(text[end:].lower(), maxsplit=1)[0].split()[:6])  # "heridos de bala"
     return says_any(before, SHOOTING) or says_any(after, SHOOTING)
 
 
