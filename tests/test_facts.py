@@ -638,6 +638,21 @@ def test_statuses_of_one_event_contradict_and_of_other_things_do_not():
     assert link.a.slot_label == "what became of the Sugar Bowl"
 
 
+def test_of_an_outlets_two_statuses_the_one_saying_what_became_of_the_event_is_shown():
+    texts = ["The Sugar Bowl has been postponed to Thursday.",
+             "Organisers decided to proceed with the game.",
+             "The game was held less than a mile from Bourbon Street."]
+    facts = extract_facts(texts)
+    assert [f.value_text for row in facts[1:] for f in row if f.kind == "status"] == ["went ahead", "went ahead"]
+    # the venue sentence reads closer to the first one, as a Spanish "the game in the nearby
+    # Superdome had to be postponed" reads closer to it than to the organisers' decision
+    sentence_vectors = np.array([[1, 0, 0, 0], [0.6, 0.8, 0, 0], [0.9, 0.436, 0, 0]], dtype=np.float32)
+    context_vectors = np.zeros((sum(len(f) for f in facts), 4), dtype=np.float32)
+    links = link_facts(facts, context_vectors, sentence_vectors, [0, 1, 1], [0, 1], [None, None], FactSettings())
+    shown_rows = [(link.a.row, link.b.row) for link in links if link.a.kind == "status" and link.contradicts]
+    assert shown_rows == [(0, 1)]
+
+
 def test_the_same_arrests_on_two_charges_contradict_and_other_arrests_do_not():
     texts = ["Police arrested three men on suspicion of manslaughter.",
              "Three executives have been arrested on suspicion of murder.",

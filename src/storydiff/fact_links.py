@@ -399,11 +399,20 @@ def _values(link: FactLink) -> tuple[float, float, float, float]:
 
 def _better_link(link: FactLink, kept: FactLink) -> bool:
     """The clearer pair of one disagreement: the more similar, or between the figures of the same
-    two sentences that their contexts do not tell apart (_nearer), the nearer in value."""
+    two sentences that their contexts do not tell apart (_nearer), the nearer in value; of two
+    statuses, the one not told by "was held" ("the game was held less than a mile from Bourbon
+    Street" says mostly where it was to be played; "organisers decided to proceed" says what
+    became of it)."""
+    if link.a.kind == "status" and _held(link) != _held(kept):
+        return _held(link) < _held(kept)
     unparsed = (link.a.row, link.b.row) == (kept.a.row, kept.b.row) and any(
         not new.verb and not old.verb for new, old in ((link.a, kept.a), (link.b, kept.b)))
     return _more_telling(link.similarity, _distance(link.a, link.b), kept.similarity, _distance(kept.a, kept.b),
                          unparsed)
+
+
+def _held(link: FactLink) -> int:
+    return (link.a.verb == "hold") + (link.b.verb == "hold")
 
 
 # What a country's name gains in its people's: Thai-land, Cambodia-n, Israel-i
