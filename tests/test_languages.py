@@ -98,6 +98,10 @@ def test_sentences_are_split_with_the_language_rules():
     ("O ataque matou 11 pessoas.", "pt", 11, 11, "people", "dead"),
     ("La frappe a fait trois blessés, tuant 11 personnes.", "fr", 11, 11, "people", "dead"),
     ("Der Angriff tötete elf Menschen.", "de", 11, 11, "people", "dead"),
+    # the alleged are counted by their noun, not by the word "alleged"
+    ("El ataque mató a 14 presuntos narcotraficantes.", "es", 14, 14, "narcotraficantes", "dead"),
+    ("O ataque matou 11 supostos traficantes.", "pt", 11, 11, "traficantes", "dead"),
+    ("L'attaque a tué 11 prétendus trafiquants.", "fr", 11, 11, "trafiquants", "dead"),
 ])
 def test_facts_are_read_in_other_languages(text, language, low, high, unit, role):
     facts = read_facts(text, language)
@@ -398,6 +402,15 @@ def test_counts_of_things_take_the_english_name_the_story_uses():
     assert [f.unit for f in unified[2] + unified[3]] == ["source", "boat"]
     assert [f.unit for f in unified[4]] == ["funcionarios"]  # no English count near it: left alone
     assert unified[:2] == read[:2]  # English facts are never renamed
+
+
+def test_the_alleged_take_the_english_name_of_what_they_are_alleged_to_be():
+    from storydiff.facts_multilingual import unify_units
+
+    texts = ["The strike killed 14 alleged drug traffickers.", "O ataque matou 11 supostos traficantes."]
+    languages = ["en", "pt"]
+    unified = unify_units(extract_story_facts(texts, languages), languages, load_embedder(MULTILINGUAL_MODEL).encode)
+    assert [(f.unit, f.role) for row in unified for f in row if f.kind == "count"] == [("trafficker", "dead")] * 2
 
 
 def test_boats_meet_boats_in_a_story_that_also_counts_ships_and_vessels():

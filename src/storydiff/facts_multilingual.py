@@ -168,6 +168,11 @@ NOT_COUNTED = {
            "uhr"},
 }
 GERMAN_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+# "14 presuntos narcotraficantes": the alleged are counted by the noun after the word, as the
+# English layer counts "14 alleged drug traffickers" as traffickers
+ALLEGED = {"presunto", "presuntos", "presunta", "presuntas", "supuesto", "supuestos", "supuesta", "supuestas",
+           "présumé", "présumés", "présumée", "présumées", "prétendu", "prétendus", "suposto", "supostos",
+           "suposta", "supostas", "alegado", "alegados", "mutmaßliche", "mutmaßlichen", "angebliche", "angeblichen"}
 CONJUNCTIONS = {"y", "e", "et", "und", "o", "ou", "oder", "mientras", "pendant", "während", "enquanto"}
 # "138.000", "138,000", "300 000" (with a plain, no-break or thin space), "3,5", "15"
 DIGITS = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![.,]?\d)|\d+(?:,\d{1,2})?"
@@ -334,6 +339,8 @@ def _noun(rest: str, language: str) -> str:
     if (language == "de" and len(words) == 2 and words[0][:1].islower() and words[1][:1].isupper()
             and len(words[0]) > 3 and words[0].endswith(GERMAN_ADJECTIVE_ENDINGS)):
         words = words[1:]  # not "19 in Thailand": a preposition is no adjective
+    if len(words) == 2 and words[0].lower() in ALLEGED:
+        words = words[1:]
     word = words[0] if words else ""
     if len(word) < 3 or not word.isalpha() or word.lower() in NOT_COUNTED[language] | SCALE_WORDS:
         return ""
