@@ -102,6 +102,14 @@ def test_sentences_are_split_with_the_language_rules():
     ("El ataque mató a 14 presuntos narcotraficantes.", "es", 14, 14, "narcotraficantes", "dead"),
     ("O ataque matou 11 supostos traficantes.", "pt", 11, 11, "traficantes", "dead"),
     ("L'attaque a tué 11 prétendus trafiquants.", "fr", 11, 11, "trafiquants", "dead"),
+    # the hospitalised, the rescued and the released, as the English layer names them
+    ("Veinte personas fueron hospitalizadas tras el incendio.", "es", 20, 20, "people", "hospitalised"),
+    ("Zwanzig Menschen wurden ins Krankenhaus gebracht.", "de", 20, 20, "people", "hospitalised"),
+    ("Los bomberos rescataron a 12 personas del edificio.", "es", 12, 12, "people", "rescued"),
+    ("Doze pessoas foram resgatadas do prédio.", "pt", 12, 12, "people", "rescued"),
+    ("Hamas liberó a tres rehenes el domingo.", "es", 3, 3, "hostage", "released"),
+    ("Trois otages ont été libérés dimanche.", "fr", 3, 3, "hostage", "released"),
+    ("Drei Geiseln wurden am Sonntag freigelassen.", "de", 3, 3, "hostage", "released"),
 ])
 def test_facts_are_read_in_other_languages(text, language, low, high, unit, role):
     facts = read_facts(text, language)
@@ -213,6 +221,20 @@ def test_a_list_of_the_dead_in_another_language_gives_each_person_a_fate():
     assert [(f.counted, f.value_text) for f in fates] == [("Drew Dauphin", "dead"), ("Nikyra Dedeaux", "dead")]
     english = extract_story_facts(["Among the injured is Nikyra Cheyenne Dedeaux, a student."], ["en"])[0]
     assert figure_conflict(english, fates).value_b == "dead"
+
+
+def test_hostages_released_in_one_language_contradict_another_count_of_them():
+    from storydiff.classify import classify_pairs
+
+    other, same = classify_pairs([("Dos rehenes fueron liberados el domingo.", "Three hostages were released on Sunday."),
+                                  ("Trois otages ont été libérés dimanche.", "Three hostages were released on Sunday.")])
+    assert (other.label, other.kind) == ("contradiction", "number")
+    assert same.label != "contradiction"
+
+
+def test_a_word_that_only_begins_like_a_role_gives_none():
+    assert not [f for f in read_facts("Salvador tiene 6 millones de habitantes.", "es") if f.kind == "count"]
+    assert not [f for f in read_facts("Quinze pessoas estão em liberdade condicional.", "pt") if f.kind == "count"]
 
 
 def test_years_and_numbers_without_a_role_are_not_facts():
