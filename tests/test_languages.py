@@ -235,6 +235,7 @@ def test_hostages_released_in_one_language_contradict_another_count_of_them():
 def test_a_word_that_only_begins_like_a_role_gives_none():
     assert not [f for f in read_facts("Salvador tiene 6 millones de habitantes.", "es") if f.kind == "count"]
     assert not [f for f in read_facts("Quinze pessoas estão em liberdade condicional.", "pt") if f.kind == "count"]
+    assert not [f for f in read_facts("Pidieron un rescate por tres rehenes.", "es") if f.role == "rescued"]
 
 
 def test_years_and_numbers_without_a_role_are_not_facts():

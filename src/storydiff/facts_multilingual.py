@@ -104,7 +104,9 @@ ROLE_STEMS = {
     "missing": ("desaparecid", "disparu", "vermisst"),
     # as the English layer names them (quantities.OUTCOMES)
     "hospitalised": ("hospitalizad", "hospitalisé", "ins krankenhaus", "in krankenhäuser", "im krankenhaus"),
-    "rescued": ("rescat", "secouru", "gerettet", "resgat"),
+    # not "rescate"/"resgate" alone: that is also a ransom
+    "rescued": ("rescatad", "rescató", "rescataron", "rescatando", "secouru", "gerettet", "resgatad", "resgatou",
+                "resgataram", "resgatando"),
     "released": ("liberad", "liberó", "liberaron", "liberando", "libéré", "libérant", "freigelassen", "freiließ",
                  "libertad", "libertou", "libertaram", "soltad", "soltó", "soltaron"),
 }
