@@ -8,7 +8,8 @@ parse (polarity.statements); other languages' from their punctuation and their w
 ("no", "descartando", "ne … pas", "nicht", "não"), a clause with two of them (not ruled out)
 saying nothing certain. fact_links sets statements of two languages against each other when the
 multilingual model puts them close and they name someone in common; one denied and one not is a
-contradiction (`negation`). Pairs of one language are left to the rules and the model.
+contradiction (`negation`). Two English clauses are left to the rules and the model; two clauses
+of one other language, which neither reads, are set against each other as across languages.
 """
 
 from __future__ import annotations
@@ -110,8 +111,10 @@ def _fact(row: int, said: str, negated: bool, start: int, end: int, language: st
     return Fact(row, STATEMENT, value, value, STATEMENT, language, "", names, "", shown, start, end, context=said)
 
 
-def across_languages(a: Fact, b: Fact) -> bool:
-    return a.counted != b.counted
+def beyond_the_english_rules(a: Fact, b: Fact) -> bool:
+    """Two statements no English rule or model judges: not both English ("no rechazó" against
+    "rechazó" in two Spanish outlets is theirs to set against each other, as across languages)."""
+    return not a.counted == b.counted == "en"
 
 
 def story_statements(texts: Sequence[str], languages: Sequence[str | None]) -> list[list[Fact]]:

@@ -54,7 +54,7 @@ import numpy as np
 from .accounts import ACCOUNT
 from .clock_times import TIME
 from .day_counts import DAY_COUNT
-from .denials import STATEMENT, across_languages
+from .denials import STATEMENT, beyond_the_english_rules
 from .member_lists import MEMBERS, differing_members, lists_of_one_set, members_of
 from .facts import ADMIN_AREAS, LIGHT_VERBS, MAY_FALL, PLACES, TIME_UNITS, WEEKDAYS, Fact
 from .gunfire import SHOT
@@ -101,12 +101,12 @@ def contexts_to_embed(facts: Sequence[Sequence[Fact]], article_of: Sequence[int]
     articles: dict[tuple[str, str], set[int]] = {}
     for fact in flat:
         articles.setdefault(slot_key(fact), set()).add(article_of[fact.row])
-    # a statement is only ever set against one in another language, in another article, that
-    # names someone it names (_same_slot): the others need no vector
+    # a statement is only ever set against one in another article, not both English, that names
+    # someone it names (_same_slot): the others need no vector
     statements = [f for f in flat if f.kind == STATEMENT and f.entities]
 
     def may_meet(fact: Fact) -> bool:
-        return any(article_of[other.row] != article_of[fact.row] and across_languages(fact, other)
+        return any(article_of[other.row] != article_of[fact.row] and beyond_the_english_rules(fact, other)
                    and _shared_names(fact, other) for other in statements)
 
     return [i for i, f in enumerate(flat) if len(articles[slot_key(f)]) > 1 and (f.kind != STATEMENT or may_meet(f))]
@@ -453,7 +453,7 @@ def _same_slot(a: Fact, b: Fact, similarity: float, settings: FactSettings, name
         return (similarity >= settings.min_similarity
                 and lists_of_one_set(members_of(a.value_text), members_of(b.value_text)))
     if a.kind == STATEMENT:  # a clause and its translation, about someone both name
-        return across_languages(a, b) and _shared_names(a, b) and similarity >= settings.min_similarity_statement
+        return beyond_the_english_rules(a, b) and _shared_names(a, b) and similarity >= settings.min_similarity_statement
     if a.kind == "status":  # one event: the same unit, and one name where both give one (the
         # Sugar Bowl is the Allstate Sugar Bowl, not the Orange Bowl)
         return not (a.entities and b.entities) or a.entities <= b.entities or b.entities <= a.entities
