@@ -178,10 +178,11 @@ NOT_COUNTED = {
 }
 GERMAN_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 # "14 presuntos narcotraficantes": the alleged are counted by the noun after the word, as the
-# English layer counts "14 alleged drug traffickers" as traffickers
+# English layer counts "14 alleged drug traffickers" as traffickers (German "mutmaßliche" is an
+# adjective before its capitalised noun, which _noun skips already)
 ALLEGED = {"presunto", "presuntos", "presunta", "presuntas", "supuesto", "supuestos", "supuesta", "supuestas",
            "présumé", "présumés", "présumée", "présumées", "prétendu", "prétendus", "suposto", "supostos",
-           "suposta", "supostas", "alegado", "alegados", "mutmaßliche", "mutmaßlichen", "angebliche", "angeblichen"}
+           "suposta", "supostas", "alegado", "alegados"}
 CONJUNCTIONS = {"y", "e", "et", "und", "o", "ou", "oder", "mientras", "pendant", "während", "enquanto"}
 # "138.000", "138,000", "300 000" (with a plain, no-break or thin space), "3,5", "15"
 DIGITS = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![.,]?\d)|\d+(?:,\d{1,2})?"
