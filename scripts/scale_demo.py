@@ -277,20 +277,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="stories told by this many sets of six outlets in turn (default 1: every story by "
                              "the same six, the hardest case for per-host spacing; as many as stories: no two share "
                              "a host)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="the two process-worker phases this many times, their order alternating (1, 2; "
+                             "2, 1; ...); the ratio is of the medians (this machine's speed drifts)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "scale.json"))
-    parser.add_argument("--work-dir", help="kept afterwards (default: a temporary folder, removed)")
+    parser.add_argument("--work-dir", help="a new or empty folder, kept afterwards (default: a temporary folder, "
+                                           "removed)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="storydiff-scale-") as scratch:
         work = Path(args.work_dir or scratch)
+        if work.is_dir() and any(work.iterdir()):  # an earlier run's caches would speed this one up
+            print(f"error: --work-dir {work} is not empty: give a new or empty folder", file=sys.stderr)
+            return 2
         work.mkdir(parents=True, exist_ok=True)
         try:
-            return demo(work, args.stories, Path(args.out), args.outlet_groups)
+            return demo(work, args.stories, Path(args.out), args.outlet_groups, args.rounds)
         finally:  # the server this demo started (PostgreSQL keeps running, as Debian starts it)
             subprocess.run([str(SERVER_SCRIPT), "stop"], env=os.environ | {"PREFECT_HOME": str(work / "server")},
                            capture_output=True)
 
 
-def demo(work: Path, count: int, out: Path, outlet_groups: int = 1) -> int:
+def phase_name(workers: int, round_no: int, rounds: int) -> str:
+    return f"workers-{workers}" + (f"-round-{round_no + 1}" if rounds > 1 else "")
+
+
+def demo(work: Path, count: int, out: Path, outlet_groups: int = 1, rounds: int = 1) -> int:
     api = start_server(work / "server")
     os.environ.update(PREFECT_API_URL=api, DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false",
                       STORYDIFF_ALLOW_PRIVATE_NETWORKS="1", STORYDIFF_SHARED_HOST_LIMITS="1",
@@ -327,8 +338,10 @@ def demo(work: Path, count: int, out: Path, outlet_groups: int = 1) -> int:
     figures["min_host_gap_single_s"] = round(outlets.min_gap(started, time.monotonic()), 3)
     print(f"  single process: {figures['single_process_s']} s", flush=True)
 
-    for workers in (1, 2):
-        name = f"workers-{workers}"
+    def worker_phase(name: str, workers: int) -> float:
+        """The stories through `workers` process workers into their own Parquet folder, checked
+        against the single process; its figures under `name`."""
+        nonlocal problems
         settings = phase_settings(name, parquet=True, workers=workers)
         names = deploy_stories(files, POOL, settings)
         since, busy, service = time.monotonic(), machine_busy_s(), service_busy_s()
@@ -346,7 +359,21 @@ def demo(work: Path, count: int, out: Path, outlet_groups: int = 1) -> int:
         problems += same_as_reference(name, settings.db_path, count, reference)
         print(f"  {workers} worker(s): {figures[f'{name}_s']} s (a run: median {figures[f'{name}_median_run_s']} s)",
               flush=True)
+        return elapsed
+
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for round_no in range(rounds):
+        for workers in (1, 2) if round_no % 2 == 0 else (2, 1):
+            times[workers].append(worker_phase(phase_name(workers, round_no, rounds), workers))
+    for workers, elapsed in times.items():
+        figures[f"workers-{workers}_s"] = round(statistics.median(elapsed), 1)
+        if rounds > 1:
+            figures[f"workers-{workers}_rounds_s"] = [round(t, 1) for t in elapsed]
     figures["ratio_2_vs_1"] = round(figures["workers-2_s"] / figures["workers-1_s"], 2)
+    if rounds > 1:
+        figures["ratio_2_vs_1_rounds"] = [round(two / one, 2) for one, two in zip(times[1], times[2])]
+        print(f"  process workers, medians of {rounds} rounds: {figures['workers-1_s']} s and {figures['workers-2_s']} s, "
+              f"{figures['ratio_2_vs_1']}x", flush=True)
 
     for workers in (1, 2):  # task workers: one process each for all its stories, models loaded once
         name = f"task-workers-{workers}"
@@ -359,7 +386,8 @@ def demo(work: Path, count: int, out: Path, outlet_groups: int = 1) -> int:
         print(f"  {workers} task worker(s): {figures[f'{name}_s']} s", flush=True)
     figures["ratio_task_2_vs_1"] = round(figures["task-workers-2_s"] / figures["task-workers-1_s"], 2)
 
-    problems += killed_and_retried(files[0], phase_settings("workers-2", parquet=True, workers=2), outlets, env, work,
+    problems += killed_and_retried(files[0], phase_settings(phase_name(2, 0, rounds), parquet=True, workers=2),
+                                   outlets, env, work,
                                    figures)
     gap = base.fetch.min_host_delay_s
     for key in [k for k in figures if k.startswith("min_host_gap")]:

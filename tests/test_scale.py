@@ -7,6 +7,7 @@ worker's story left whole and then retried."""
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -26,9 +27,11 @@ def test_workers_lose_nothing_duplicate_nothing_and_keep_spacing(tmp_path):
         pytest.skip("needs root and PostgreSQL (Debian's postgresql package)")
     out = tmp_path / "scale.json"
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "scale_demo.py"), "--stories", "4",
-                           "--work-dir", str(tmp_path / "work"), "--out", str(out)],
+                           "--rounds", "2", "--work-dir", str(tmp_path / "work"), "--out", str(out)],
                           capture_output=True, text=True, timeout=1500, cwd=REPO)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     figures = json.loads(out.read_text())
     assert figures["problems"] == []
     assert figures["killed_run"]["after_kill"] == figures["killed_run"]["before"]
+    assert len(figures["workers-1_rounds_s"]) == len(figures["ratio_2_vs_1_rounds"]) == 2
+    assert abs(figures["workers-2_s"] - statistics.median(figures["workers-2_rounds_s"])) <= 0.1  # rounded apart

@@ -112,9 +112,9 @@ def test_a_process_asks_for_one_host_slot_at_a_time(monkeypatch):
     asking: list[tuple[float, float]] = []
     take = politeness.take_host_slot
 
-    def timed_take(host: str, delay_s: float) -> None:
+    def timed_take(client, host: str, delay_s: float) -> None:
         started = time.monotonic()
-        take(host, delay_s)
+        take(client, host, delay_s)
         asking.append((started, time.monotonic()))
 
     monkeypatch.setattr(politeness, "take_host_slot", timed_take)
@@ -134,6 +134,38 @@ def test_a_process_asks_for_one_host_slot_at_a_time(monkeypatch):
     asking.sort()
     assert all(earlier_end <= later_start for (_, earlier_end), (later_start, _) in zip(asking, asking[1:])), asking
 
+
+
+def test_a_fetcher_asks_for_all_its_turns_through_one_prefect_client_and_closes_it(monkeypatch):
+    """A client opened per request cost 20 ms of CPU each (bench/host_slots.py)."""
+    import prefect.client.orchestration as orchestration
+    from storydiff.fetch import Fetcher
+    from storydiff.settings import FetchSettings
+
+    opened = []
+
+    def counted_get_client(*args, **kwargs):
+        client = get_client(*args, **kwargs)
+        opened.append(client)
+        return client
+
+    monkeypatch.setattr(orchestration, "get_client", counted_get_client)
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Recorder) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = FetchSettings(min_host_delay_s=0.05, allow_private_networks=True, retries=0, shared_host_limits=True)
+    try:
+        with Fetcher(settings) as fetcher:
+            for n in range(2):
+                for server in servers:
+                    fetcher.fetch(f"http://127.0.0.1:{server.server_address[1]}/page-{n}.html")
+            assert fetcher.gate._client is opened[0]
+    finally:
+        for server in servers:
+            server.shutdown()
+    assert len(opened) == 1  # six turns: robots.txt and two pages on each host
+    assert opened[0]._closed
+    assert fetcher.gate._client is None
 
 FETCHER_SHARING_ROBOTS = """
 import sys, time

@@ -107,6 +107,7 @@ class Fetcher:
 
     def close(self) -> None:
         self.client.close()
+        self.gate.close()
 
     def __enter__(self) -> "Fetcher":
         return self

@@ -71,6 +71,9 @@ class HostGate:
     def _before_request(self, host: str) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
 
 class SharedHostGate(HostGate):
     """HostGate whose spacing also holds across processes (workers on other machines too): before
@@ -93,6 +96,22 @@ class SharedHostGate(HostGate):
         # another, the first process to get a slot gets the rest before the other asks: one run
         # waits, and the two fall out of step (scale demo, README "Workers").
         self._asking = threading.Lock()
+        # One Prefect client for the gate's life, used under `_asking`: a client opened per
+        # request cost 19 ms of CPU each, about 0.2 s a story (bench/host_slots.py).
+        self._client = None
+
+    def close(self) -> None:
+        # not under `_asking`: a fetch still waiting for a slot must not hold the run's end
+        client, self._client = self._client, None
+        if client is not None:
+            client.__exit__(None, None, None)
+
+    def _prefect(self):
+        if self._client is None:
+            from prefect.client.orchestration import get_client
+
+            self._client = get_client(sync_client=True).__enter__()
+        return self._client
 
     def ask_for_delay(self, host: str, seconds: float) -> None:
         super().ask_for_delay(host, seconds)
@@ -105,10 +124,11 @@ class SharedHostGate(HostGate):
     def _take_slot(self, host: str) -> None:
         try:
             delay = self._delay.get(host, self.min_delay_s) + self.GRANT_MARGIN_S
+            client = self._prefect()
             if self._limits.get(host) != delay:
-                ensure_host_limit(host, delay)
+                ensure_host_limit(client, host, delay)
                 self._limits[host] = delay
-            take_host_slot(host, delay)
+            take_host_slot(client, host, delay)
         except SlotNoLongerNeeded:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever the Prefect client raises, the fetch shows one line
@@ -125,31 +145,29 @@ class SharedHostGate(HostGate):
 RETRY_FRACTION = 0.2
 
 
-def take_host_slot(host: str, delay_s: float) -> None:
+def take_host_slot(client, host: str, delay_s: float) -> None:
     """Block until the host's slot is ours: one increment per try, a refusal (423) tried again
     after a fifth of the slot's length or so. Before each try and once granted, SlotNoLongerNeeded
     when the request was made elsewhere meanwhile (`given_up_when`)."""
     import httpx
-    from prefect.client.orchestration import get_client
 
     name = host_limit_name(host)
     done_elsewhere = _give_up_when.get()
-    with get_client(sync_client=True) as client:
-        while True:
-            if done_elsewhere is not None and done_elsewhere():
-                raise SlotNoLongerNeeded(host)
-            try:
-                granted = client.increment_concurrency_slots(names=[name], slots=1, mode="rate_limit").json()
-            except httpx.HTTPStatusError as exc:
-                if exc.response.status_code != 423:
-                    raise
-                time.sleep(delay_s * RETRY_FRACTION * random.uniform(0.5, 1.5))
-                continue
-            if not granted:  # the server knows no limit of that name
-                raise LookupError(f"no concurrency limit named {name}")
-            if done_elsewhere is not None and done_elsewhere():
-                raise SlotNoLongerNeeded(host)  # made while the server answered: the slot goes unused
-            return
+    while True:
+        if done_elsewhere is not None and done_elsewhere():
+            raise SlotNoLongerNeeded(host)
+        try:
+            granted = client.increment_concurrency_slots(names=[name], slots=1, mode="rate_limit").json()
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 423:
+                raise
+            time.sleep(delay_s * RETRY_FRACTION * random.uniform(0.5, 1.5))
+            continue
+        if not granted:  # the server knows no limit of that name
+            raise LookupError(f"no concurrency limit named {name}")
+        if done_elsewhere is not None and done_elsewhere():
+            raise SlotNoLongerNeeded(host)  # made while the server answered: the slot goes unused
+        return
 
 
 def host_limit_name(host: str) -> str:
@@ -157,27 +175,24 @@ def host_limit_name(host: str) -> str:
     return "storydiff-host-" + "".join(c if c.isalnum() or c in ".-" else "_" for c in host.lower())
 
 
-def ensure_host_limit(host: str, delay_s: float) -> None:
+def ensure_host_limit(client, host: str, delay_s: float) -> None:
     """The host's global concurrency limit: one slot, decaying after `delay_s`; created, or
     updated when the delay changed. Two processes creating it at once is harmless."""
-    from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate, GlobalConcurrencyLimitUpdate
     from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
     name, decay = host_limit_name(host), 1.0 / max(delay_s, 0.001)
-    with get_client(sync_client=True) as client:
+    try:
+        limit = client.read_global_concurrency_limit_by_name(name)
+    except ObjectNotFound:
         try:
-            limit = client.read_global_concurrency_limit_by_name(name)
-        except ObjectNotFound:
-            try:
-                client.create_global_concurrency_limit(
-                    GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=decay))
-            except ObjectAlreadyExists:
-                pass
-            return
-        if limit.limit != 1 or abs((limit.slot_decay_per_second or 0) - decay) > 1e-9:
-            client.update_global_concurrency_limit(
-                name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=decay))
+            client.create_global_concurrency_limit(
+                GlobalConcurrencyLimitCreate(name=name, limit=1, slot_decay_per_second=decay))
+        except ObjectAlreadyExists:
+            pass
+        return
+    if limit.limit != 1 or abs((limit.slot_decay_per_second or 0) - decay) > 1e-9:
+        client.update_global_concurrency_limit(name, GlobalConcurrencyLimitUpdate(limit=1, slot_decay_per_second=decay))
 
 
 class SharedRobots(Protocol):
