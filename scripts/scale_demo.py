@@ -386,9 +386,8 @@ def demo(work: Path, count: int, out: Path, outlet_groups: int = 1, rounds: int 
         print(f"  {workers} task worker(s): {figures[f'{name}_s']} s", flush=True)
     figures["ratio_task_2_vs_1"] = round(figures["task-workers-2_s"] / figures["task-workers-1_s"], 2)
 
-    problems += killed_and_retried(files[0], phase_settings(phase_name(2, 0, rounds), parquet=True, workers=2),
-                                   outlets, env, work,
-                                   figures)
+    first_two = phase_settings(phase_name(2, 0, rounds), parquet=True, workers=2)  # a folder with results
+    problems += killed_and_retried(files[0], first_two, outlets, env, work, figures)
     gap = base.fetch.min_host_delay_s
     for key in [k for k in figures if k.startswith("min_host_gap")]:
         if figures[key] < gap:

@@ -97,7 +97,7 @@ class SharedHostGate(HostGate):
         # waits, and the two fall out of step (scale demo, README "Workers").
         self._asking = threading.Lock()
         # One Prefect client for the gate's life, used under `_asking`: a client opened per
-        # request cost 19 ms of CPU each, about 0.2 s a story (bench/host_slots.py).
+        # request cost 20 ms of CPU each, a quarter of a second a story (bench/host_slots.py).
         self._client = None
 
     def close(self) -> None:
