@@ -50,6 +50,21 @@ def test_the_declared_language_settles_a_text_too_short_to_tell():
     assert declared_language("<html><body>no declaration</body></html>") is None
 
 
+def test_the_sentence_identifier_reuses_the_model_read_for_pages_and_judges_as_a_fresh_one():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from storydiff.languages import SENTENCE_LANGUAGES, _identifier
+
+    full, restricted = _identifier(), _identifier(SENTENCE_LANGUAGES)
+    assert restricted.tk_nextmove is full.tk_nextmove  # one read of the model file per process
+    assert sorted(restricted.nb_classes) == sorted(SENTENCE_LANGUAGES) and len(full.nb_classes) > 100
+    fresh = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    fresh.set_languages(list(SENTENCE_LANGUAGES))
+    for text in [*PARAGRAPHS.values(), "Gracias.", "Two thieves took part."]:
+        assert restricted.classify(text) == pytest.approx(fresh.classify(text))
+        assert full.classify(text)[0] == detect_language(text)
+
+
 def test_a_long_quote_in_another_language_is_read_as_that_language():
     texts = ["The prosecutor spoke to reporters outside the museum on Monday.",
              "«No descartamos ninguna hipótesis sobre los autores del robo del museo», dijo la fiscal.",
