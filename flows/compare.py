@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -12,7 +14,6 @@ from pathlib import Path
 import numpy as np
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
 
 import storydiff
 from flows.dask_embed import DaskEmbedder
@@ -56,21 +57,43 @@ class StorySummary:
 
 
 # Retries happen inside the fetcher, not here: it honours the wait a server asks for (Retry-After).
-@task(name="fetch", cache_policy=NO_CACHE)
-def fetch_task(ref: ArticleRef, fetcher: Fetcher, previous: Page | None = None) -> Page:
-    return fetcher.fetch(ref.location, previous)
+# A task per stage of a story, not per page: every task run costs the Prefect server that all
+# workers share about 50 ms of CPU (bench/task_runs.py).
+@task(name="fetch-pages", cache_policy=NO_CACHE)
+def fetch_task(refs: list[ArticleRef], fetcher: Fetcher, previous: dict[str, Page | None]) -> list[Page | Exception]:
+    """Each page, fetched in parallel threads (the fetcher keeps one request at a time per host),
+    in the order of `refs`; a fetch that failed gives its exception in the page's place."""
+    def fetch_one(ref: ArticleRef) -> Page | Exception:
+        try:
+            return fetcher.fetch(ref.location, previous.get(ref.location))
+        except Exception as exc:  # recorded as the article's status, as a failed fetch is
+            return exc
+
+    # each thread runs in a copy of this one's context: the flow run's logger and Prefect settings
+    with ThreadPoolExecutor(FETCH_THREADS) as pool, progress("fetching", len(refs), "page") as advance:
+        futures = [pool.submit(contextvars.copy_context().run, fetch_one, ref) for ref in refs]
+        for _ in as_completed(futures):
+            advance(1)
+        return [future.result() for future in futures]
 
 
 @task(name="extract-and-segment", cache_policy=NO_CACHE)
-def extract_task(outcome: ArticleOutcome, settings: Settings) -> ArticleOutcome:
-    extracted = extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
-    outcome.extracted = extracted
-    outcome.sentences = split_sentences(
-        extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars,
-        segmenter_language(extracted.language),
-    )
-    outcome.status = _status(extracted, outcome.sentences)
-    return outcome
+def extract_task(outcomes: list[ArticleOutcome], settings: Settings) -> list[ArticleOutcome]:
+    """Each page's text and sentences, set on its outcome; a page with no article text keeps the
+    reason as its status."""
+    for outcome in outcomes:
+        try:
+            extracted = extract_article(outcome.page.html, outcome.ref.location, settings.max_text_chars)
+        except ExtractError as exc:
+            outcome.status = exc.reason
+            continue
+        outcome.extracted = extracted
+        outcome.sentences = split_sentences(
+            extracted.text, extracted.title, settings.max_sentences_per_article, settings.max_sentence_chars,
+            segmenter_language(extracted.language),
+        )
+        outcome.status = _status(extracted, outcome.sentences)
+    return outcomes
 
 
 def _status(extracted: ExtractedArticle, sentences: list) -> str:
@@ -130,8 +153,7 @@ def conflict_detector(settings: Settings, known_scores=None) -> ConflictDetector
                      max_model_pairs=settings.align.max_nli_pairs)
 
 
-# Fetches run in parallel threads, sized for I/O; the fetcher keeps to one request at a time per host.
-@flow(name="compare-story", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_THREADS))
+@flow(name="compare-story")
 def compare_story(story_file: str, settings: Settings | None = None) -> StorySummary:
     """Fetch, extract, segment, embed, align and classify one story; store it; write its report.
 
@@ -143,7 +165,7 @@ def compare_story(story_file: str, settings: Settings | None = None) -> StorySum
     return _compare_articles(story, outcomes, extracted, settings)
 
 
-@flow(name="compare-urls", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_THREADS))
+@flow(name="compare-urls")
 def compare_urls(locations: list[str], story_id: str | None = None, title: str | None = None,
                  settings: Settings | None = None, outlets: list[str] | None = None) -> StorySummary:
     """compare_story for URLs or paths given directly: outlets are named after the pages' site
@@ -263,14 +285,12 @@ def _extract_all(outcomes: list[ArticleOutcome], settings: Settings) -> int:
     with open_store(settings) as store:
         cached = store.cached_extractions(extractor, (o.page.sha256 for o in fetched))
     for outcome in fetched:
-        try:
-            if outcome.page.sha256 in cached:  # no task, no work: a page seen before
-                outcome.extracted, outcome.sentences = cached[outcome.page.sha256]
-                outcome.status = _status(outcome.extracted, outcome.sentences)
-            else:
-                extract_task(outcome, settings)
-        except ExtractError as exc:
-            outcome.status = exc.reason
+        if outcome.page.sha256 in cached:  # no work: a page seen before
+            outcome.extracted, outcome.sentences = cached[outcome.page.sha256]
+            outcome.status = _status(outcome.extracted, outcome.sentences)
+    new_pages = [o for o in fetched if o.page.sha256 not in cached]
+    if new_pages:
+        extract_task(new_pages, settings)
     fresh = {o.page.sha256: (o.extracted, o.sentences) for o in fetched if o.extracted and o.page.sha256 not in cached}
     log.info("extracted %d pages, %d from cache", len(fresh), len(fetched) - len(fresh))
     if fresh:
@@ -301,19 +321,15 @@ def _fetch_all(refs, settings: Settings) -> list[ArticleOutcome]:
                 outcome.page = fetcher.fetch(outcome.ref.location)
             except FetchError as exc:
                 outcome.status = exc.reason
-        futures = [(o, fetch_task.submit(o.ref, fetcher, previous.get(o.ref.location))) for o in to_fetch
-                   if o.ref.is_remote]
-        with progress("fetching", len(futures), "page") as advance:
-            for outcome, future in futures:
-                future.wait()
-                value = future.state.result(raise_on_failure=False)
+        remote = [o for o in to_fetch if o.ref.is_remote]
+        if remote:
+            for outcome, value in zip(remote, fetch_task([o.ref for o in remote], fetcher, previous)):
                 if isinstance(value, Page):
                     outcome.page = value
                 elif isinstance(value, FetchError):
                     outcome.status = value.reason
                 else:
                     outcome.status = f"fetch failed ({type(value).__name__})"
-                advance(1)
         fresh_robots = fetcher.robots.fresh  # none when shared: each was kept as soon as fetched
     fetched = [o.page for o in to_fetch if o.page is not None]
     if fetched or fresh_robots:

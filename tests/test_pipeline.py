@@ -1,5 +1,6 @@
 """End to end through real Prefect flow runs, a real DuckDB file, HTTP on 127.0.0.1, the real model."""
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -174,6 +175,29 @@ def test_failed_articles_are_listed_and_the_rest_compared(http_server, settings,
     assert contradicted >= 3
     html = (settings.report_dir / "mixed.html").read_text(encoding="utf-8")
     assert "Gone Gazette" in html and "HTTP 404" in html
+
+
+def test_a_story_is_one_task_run_per_stage_not_per_page(http_server, settings, tmp_path):
+    """Each task run costs the Prefect server that every worker shares (bench/task_runs.py)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    base, _ = http_server
+    refs = [(name.title(), f"{base}/articles/{name}.html") for name in ("tribune", "metro", "capital", "wire")]
+    refs.append(("Gone Gazette", f"{base}/articles/deleted.html"))
+    state = compare_story(str(write_story(tmp_path / "staged.toml", "staged", refs)), settings, return_state=True)
+    assert state.result().failed == 1
+    deadline = time.monotonic() + 15
+    with get_client(sync_client=True) as client:  # the server records task runs from events, a moment later
+        while True:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+            if len(runs) >= 4 and all(run.state.is_completed() for run in runs) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    assert sorted(run.name.rsplit("-", 1)[0] for run in runs) == [
+        "align-and-classify", "embed", "extract-and-segment", "fetch-pages"]
+    assert all(run.state.is_completed() for run in runs)
 
 
 def test_transient_failures_are_retried(http_server, settings, tmp_path):
