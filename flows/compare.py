@@ -58,7 +58,7 @@ class StorySummary:
 
 # Retries happen inside the fetcher, not here: it honours the wait a server asks for (Retry-After).
 # A task per stage of a story, not per page: every task run costs the Prefect server that all
-# workers share about 50 ms of CPU (bench/task_runs.py).
+# workers share about 60 ms of CPU (bench/task_runs.py).
 @task(name="fetch-pages", cache_policy=NO_CACHE)
 def fetch_task(refs: list[ArticleRef], fetcher: Fetcher, previous: dict[str, Page | None]) -> list[Page | Exception]:
     """Each page, fetched in parallel threads (the fetcher keeps one request at a time per host),
